@@ -1,0 +1,71 @@
+# Innovationsakademie Handwerk – development commands. `make` lists them.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/academy_test
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed
+ASSETS := static/build/bootstrap.min.css
+
+.PHONY: help install assets run test test-postgres lint format messages bench clean
+
+help: ## Show this help
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-15s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.package-lock.json
+
+$(ASSETS): node_modules/.package-lock.json
+	mkdir -p static/build
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css static/build/bootstrap.min.css
+
+install: $(STAMP) $(ASSETS) ## Create .venv and install Python and npm dependencies, build assets
+
+assets: $(ASSETS) ## Build the static assets (Bootstrap from npm)
+
+run: install ## Set up everything on first run, then serve on http://127.0.0.1:$(PORT)/
+	mkdir -p var/mail
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo --if-empty
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+lint: $(STAMP) ## ruff (lint + format check), djhtml, Django checks, missing migrations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check $$(find templates -name '*.html')
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+
+format: $(STAMP) ## Format Python and templates
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml $$(find templates -name '*.html')
+
+PO := locale/de/LC_MESSAGES/django.po
+MAKEMESSAGES_IGNORE := --ignore='node_modules/*' --ignore='var/*' --ignore='tests/*' --ignore='static_collected/*'
+
+messages: $(STAMP) ## Update the German catalogue (new strings keep their German wording) and compile it
+	$(MANAGE) makemessages -l de --no-obsolete --no-location $(MAKEMESSAGES_IGNORE)
+	msgattrib --clear-fuzzy --empty -o $(PO) $(PO)
+	msgen -o $(PO) $(PO)
+	$(MANAGE) compilemessages -l de --ignore='.venv/*' --ignore='node_modules/*'
+
+test: install lint ## Lint plus the whole test suite (unit, integration, browser) on SQLite
+	$(BIN)/pytest -n 2 --dist loadfile
+
+test-postgres: install ## The same suite on PostgreSQL (DATABASE_URL, default $(PG_URL))
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest -n 2 --dist loadfile
+
+clean: ## Remove generated files (venv, node_modules, build output, var/)
+	rm -rf $(VENV) node_modules static/build static_collected var

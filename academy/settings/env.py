@@ -1,0 +1,63 @@
+"""Small helpers to read configuration from the environment."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return list(default or [])
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def database_config(default_sqlite_path) -> dict:
+    """The default database: DATABASE_URL if set, else an embedded SQLite file.
+
+    SQLite is opened for safe concurrent writers: every transaction takes the
+    write lock at BEGIN (IMMEDIATE), the journal is WAL and a writer waits
+    for a busy lock instead of failing at once.
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        config = dj_database_url.parse(
+            url,
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+            conn_health_checks=True,
+        )
+    else:
+        # The embedded database lives under var/, which a fresh checkout lacks.
+        Path(default_sqlite_path).parent.mkdir(parents=True, exist_ok=True)
+        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite_path)}
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config.setdefault("OPTIONS", {}).update(
+            {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=20000;"
+                ),
+            }
+        )
+    return config

@@ -1,0 +1,206 @@
+"""The site's ground floor: home page, standard pages, partners and site settings."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PreviewableMixin
+from wagtail.search import index
+
+from .blocks import BodyBlock
+
+
+class SeoMixin(models.Model):
+    """Search-engine text and a sharing image for any page."""
+
+    meta_description = models.CharField(
+        _("Meta-Beschreibung"),
+        max_length=300,
+        blank=True,
+        help_text=_("Kurzer Text für Suchmaschinen; leer lassen, um den Anreißer zu verwenden."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def get_meta_description(self):
+        return self.meta_description or getattr(self, "search_description", "") or ""
+
+
+class HomePage(SeoMixin, Page):
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    hero_title = models.CharField(_("Überschrift im Kopfbereich"), max_length=160)
+    hero_text = models.TextField(_("Text im Kopfbereich"), max_length=600, blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("Bild im Kopfbereich"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_cta_text = models.CharField(_("Beschriftung der Schaltfläche"), max_length=60, blank=True)
+    hero_cta_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("Ziel der Schaltfläche"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    intro = RichTextField(_("Einleitung"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(BodyBlock(), verbose_name=_("Inhalt"), blank=True)
+
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_title"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_image"),
+                FieldPanel("hero_cta_text"),
+                FieldPanel("hero_cta_page"),
+            ],
+            heading=_("Kopfbereich"),
+        ),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    promote_panels = [*Page.promote_panels, FieldPanel("meta_description")]
+
+    class Meta:
+        verbose_name = _("Startseite")
+        verbose_name_plural = _("Startseiten")
+
+
+class StandardPage(SeoMixin, Page):
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    teaser = models.TextField(
+        _("Anreißer"), max_length=400, blank=True, help_text=_("Kurzer Text für Übersichten.")
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("Inhalt"), blank=True)
+
+    search_fields = [*Page.search_fields, index.SearchField("teaser"), index.SearchField("body")]
+
+    content_panels = [*Page.content_panels, FieldPanel("teaser"), FieldPanel("body")]
+    promote_panels = [*Page.promote_panels, FieldPanel("meta_description")]
+
+    class Meta:
+        verbose_name = _("Inhaltsseite")
+        verbose_name_plural = _("Inhaltsseiten")
+
+    def get_meta_description(self):
+        return super().get_meta_description() or self.teaser
+
+
+class Partner(PreviewableMixin, index.Indexed, models.Model):
+    """A partner of the alliance, shown with its logo in the footer."""
+
+    name = models.CharField(_("Name"), max_length=160)
+    short_name = models.CharField(_("Kurzname"), max_length=60, blank=True)
+    description = models.TextField(_("Kurzbeschreibung"), max_length=800, blank=True)
+    website = models.URLField(_("Website"), blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("Logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sort_order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("short_name"),
+        FieldPanel("description"),
+        FieldPanel("website"),
+        FieldPanel("logo"),
+        FieldPanel("sort_order"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("Partner")
+        verbose_name_plural = _("Partner")
+
+    def __str__(self):
+        return self.name
+
+    def get_preview_template(self, request, mode_name):
+        return "home/partner_preview.html"
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """Contact data and legal links shown in every page's footer."""
+
+    organisation = models.CharField(
+        _("Organisation"), max_length=160, default="Kreishandwerkerschaft Region Meißen"
+    )
+    street = models.CharField(_("Straße und Hausnummer"), max_length=160, blank=True)
+    postcode_city = models.CharField(_("PLZ und Ort"), max_length=160, blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    opening_hours = models.TextField(_("Öffnungszeiten"), max_length=400, blank=True)
+    imprint_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("Impressum"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("Datenschutz"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("Erklärung zur Barrierefreiheit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("organisation"),
+                FieldPanel("street"),
+                FieldPanel("postcode_city"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("opening_hours"),
+            ],
+            heading=_("Kontakt"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("imprint_page"),
+                FieldPanel("privacy_page"),
+                FieldPanel("accessibility_page"),
+            ],
+            heading=_("Rechtliche Seiten"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("Website-Einstellungen")
+
+    @property
+    def phone_link(self):
+        return "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")

@@ -1,0 +1,57 @@
+"""Navigation, breadcrumbs and footer pieces for base.html."""
+
+from django import template
+from wagtail.models import Page, Site
+
+from home.models import Partner
+
+register = template.Library()
+
+
+def _site_root(context):
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    return site.root_page if site else None
+
+
+@register.inclusion_tag("components/main_menu.html", takes_context=True)
+def main_menu(context):
+    request = context.get("request")
+    root = _site_root(context)
+    current = context.get("page")
+    items = []
+    if root is not None:
+        items = list(root.get_children().live().public().in_menu().specific(defer=True))
+    current_path = current.path if current is not None else ""
+    for item in items:
+        # aria-current: "page" on the page itself, "true" on the section it belongs to
+        if item.path == current_path:
+            item.menu_current = "page"
+        elif current_path.startswith(item.path):
+            item.menu_current = "true"
+        else:
+            item.menu_current = ""
+    return {
+        "root": root,
+        "root_current": root is not None and current_path == root.path,
+        "items": items,
+        "request": request,
+    }
+
+
+@register.inclusion_tag("components/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context):
+    page = context.get("page")
+    root = _site_root(context)
+    if page is None or root is None or page.depth <= root.depth:
+        return {"ancestors": [], "page": page}
+    ancestors = (
+        Page.objects.ancestor_of(page).filter(depth__gte=root.depth).order_by("depth").live()
+    )
+    return {"ancestors": list(ancestors), "page": page, "request": context.get("request")}
+
+
+@register.inclusion_tag("components/partner_logos.html")
+def partner_logos():
+    partners = Partner.objects.select_related("logo").prefetch_related("logo__renditions")
+    return {"partners": list(partners)}

@@ -1,0 +1,86 @@
+"""Builders for tests (and the same shapes the demo content uses)."""
+
+import factory
+import wagtail_factories
+from django.contrib.auth import get_user_model
+from wagtail.models import Page, Site
+
+from home.models import HomePage, Partner, SiteSettings, StandardPage
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"person{n}@example.org")
+    email = factory.LazyAttribute(
+        lambda o: o.username if "@" in o.username else f"{o.username}@example.org"
+    )
+    first_name = "Erika"
+    last_name = "Mustermann"
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = HomePage
+
+    title = "Startseite"
+    slug = "start"
+    hero_title = "Weiterbildung für das Handwerk"
+
+
+class StandardPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = StandardPage
+
+    title = factory.Sequence(lambda n: f"Seite {n}")
+    teaser = "Ein kurzer Anreißer."
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    website = "https://example.org/"
+
+
+def build_site() -> HomePage:
+    """A default site whose root is a fresh HomePage (the Wagtail welcome page removed)."""
+    root = Page.get_first_root_node()
+    home = HomePage.objects.first()
+    if home is None:
+        home = HomePageFactory.build()
+        root.add_child(instance=home)
+        home.save_revision().publish()
+    Site.objects.all().delete()
+    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    Page.objects.filter(depth=2).exclude(pk=home.pk).delete()
+    return home
+
+
+def build_site_settings(site, **pages) -> SiteSettings:
+    settings = SiteSettings.for_site(site)
+    settings.organisation = "Kreishandwerkerschaft Region Meißen"
+    settings.street = "Dresdner Straße 77"
+    settings.postcode_city = "01662 Meißen"
+    settings.phone = "03521 4768-0"
+    settings.email = "akademie@example.org"
+    settings.opening_hours = "Mo–Do 8–16 Uhr"
+    for name, page in pages.items():
+        setattr(settings, f"{name}_page", page)
+    settings.save()
+    return settings
+
+
+def ensure_wagtail_roots() -> None:
+    """Recreate what Wagtail's migrations insert, for transactional tests that
+    start from a flushed database (the browser tests)."""
+    from wagtail.models import Collection, Locale
+
+    Locale.objects.get_or_create(language_code="de")
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
