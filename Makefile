@@ -38,7 +38,8 @@ run: install ## Set up everything on first run, then serve on http://127.0.0.1:$
 	mkdir -p var/mail
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo --if-empty
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@echo "Website: http://127.0.0.1:$(PORT)/   Verwaltung: http://127.0.0.1:$(PORT)/admin/"
+	SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP) ## ruff (lint + format check), djhtml, Django checks, missing migrations
 	$(BIN)/ruff check .
@@ -62,7 +63,7 @@ messages: $(STAMP) ## Update the German catalogue (new strings keep their German
 	$(MANAGE) compilemessages -l de --ignore='.venv/*' --ignore='node_modules/*'
 
 test: install lint ## Lint plus the whole test suite (unit, integration, browser) on SQLite
-	$(BIN)/pytest -n 2 --dist loadfile
+	DATABASE_URL= $(BIN)/pytest -n 2 --dist loadfile
 
 test-postgres: install ## The same suite on PostgreSQL (DATABASE_URL, default $(PG_URL))
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest -n 2 --dist loadfile

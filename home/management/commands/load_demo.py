@@ -53,7 +53,7 @@ class Command(BaseCommand):
     def _print_accounts(self):
         self.stdout.write("")
         self.stdout.write(f"Demo-Konten (Passwort für alle: {DEMO_PASSWORD}):")
-        self.stdout.write("  admin                  Superuser – http://127.0.0.1:8000/admin/")
+        self.stdout.write("  admin                  Superuser (Verwaltung unter /admin/)")
         self.stdout.write("  redaktion              Redaktion der Akademie")
         self.stdout.write("  trainer                Trainer einiger Demokurse")
         self.stdout.write("  lernende@example.org   Lernende (meldet sich per E-Mail-Link an)")
