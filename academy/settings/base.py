@@ -187,3 +187,12 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Enrolment (enrolment app): opt-in expiry, deadlines, reminders, retention, rate limits.
+ENROLMENT_PENDING_HOURS = env_int("ENROLMENT_PENDING_HOURS", 48)
+ENROLMENT_CANCELLATION_DEADLINE_HOURS = env_int("ENROLMENT_CANCELLATION_DEADLINE_HOURS", 24)
+ENROLMENT_REMINDER_DAYS = env_int("ENROLMENT_REMINDER_DAYS", 3)
+ENROLMENT_RETENTION_DAYS = env_int("ENROLMENT_RETENTION_DAYS", 365)
+ENROLMENT_PRIVACY_VERSION = env_str("ENROLMENT_PRIVACY_VERSION", "2026-01")
+ENROLMENT_RATE_LIMIT = {"ip": (20, 3600), "email": (5, 3600)}  # (requests, seconds)
+ENROLMENT_MAIL_MAX_ATTEMPTS = 8

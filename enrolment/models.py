@@ -1,0 +1,209 @@
+"""People on course dates, and the mail sent to them.
+
+Seats are allocated in ``enrolment.services`` only; nothing here changes
+``CourseDate.seats_confirmed``.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=Enrolment.ACTIVE_STATUSES)
+
+    def confirmed(self):
+        return self.filter(status=Enrolment.Status.CONFIRMED)
+
+    def waitlisted(self):
+        return self.filter(status=Enrolment.Status.WAITLISTED).order_by("waitlist_position")
+
+    def for_email(self, email: str):
+        return self.filter(email=normalise_email(email))
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def pending_lifetime() -> timedelta:
+    return timedelta(hours=getattr(settings, "ENROLMENT_PENDING_HOURS", 48))
+
+
+class Enrolment(models.Model):
+    """One person on one CourseDate."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("unbestätigt")
+        CONFIRMED = "confirmed", _("angemeldet")
+        WAITLISTED = "waitlisted", _("Warteliste")
+        CANCELLED = "cancelled", _("abgemeldet")
+        EXPIRED = "expired", _("verfallen")
+        ATTENDED = "attended", _("teilgenommen")
+        NO_SHOW = "no_show", _("nicht erschienen")
+
+    ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
+
+    class Salutation(models.TextChoices):
+        FRAU = "frau", _("Frau")
+        HERR = "herr", _("Herr")
+        DIVERS = "divers", _("divers")
+
+    class Role(models.TextChoices):
+        APPRENTICE = "apprentice", _("Auszubildende/r")
+        JOURNEYMAN = "journeyman", _("Geselle/Gesellin")
+        MASTER = "master", _("Meister/in")
+        OWNER = "owner", _("Inhaber/in")
+        SUCCESSOR = "successor", _("Nachfolger/in")
+        OTHER = "other", _("sonstige")
+
+    class Billing(models.TextChoices):
+        PRIVATE = "private", _("privat")
+        COMPANY = "company", _("über den Betrieb")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Website")
+        STAFF = "staff", _("Redaktion (z. B. telefonisch)")
+
+    class CancelledBy(models.TextChoices):
+        PARTICIPANT = "participant", _("Teilnehmer/in")
+        STAFF = "staff", _("Redaktion")
+        DATE_CANCELLED = "date_cancelled", _("Terminabsage")
+
+    course_date = models.ForeignKey(
+        "courses.CourseDate",
+        verbose_name=_("Termin"),
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+    )
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    waitlist_position = models.PositiveIntegerField(
+        _("Platz auf der Warteliste"), null=True, blank=True
+    )
+
+    salutation = models.CharField(
+        _("Anrede"), max_length=10, choices=Salutation.choices, blank=True
+    )
+    first_name = models.CharField(_("Vorname"), max_length=100)
+    last_name = models.CharField(_("Nachname"), max_length=100)
+    email = models.EmailField(_("E-Mail-Adresse"), max_length=254)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    role = models.CharField(_("Rolle im Betrieb"), max_length=20, choices=Role.choices)
+    company = models.CharField(_("Betrieb"), max_length=160, blank=True)
+    trade = models.CharField(_("Gewerk"), max_length=120, blank=True)
+    postcode = models.CharField(_("Postleitzahl"), max_length=5)
+    remarks = models.TextField(_("Anmerkungen"), max_length=2000, blank=True)
+    billing = models.CharField(_("Rechnung"), max_length=10, choices=Billing.choices, blank=True)
+    privacy_version = models.CharField(_("Version des Datenschutzhinweises"), max_length=40)
+    source = models.CharField(
+        _("Quelle"), max_length=10, choices=Source.choices, default=Source.WEB
+    )
+
+    created_at = models.DateTimeField(_("Angemeldet am"), default=timezone.now)
+    email_confirmed_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)
+    seat_confirmed_at = models.DateTimeField(_("Platz bestätigt am"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("Abgemeldet am"), null=True, blank=True)
+    cancelled_by = models.CharField(
+        _("Abgemeldet durch"), max_length=20, choices=CancelledBy.choices, blank=True
+    )
+    reminder_sent_at = models.DateTimeField(_("Erinnerung verschickt am"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("Anonymisiert am"), null=True, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Anmeldung")
+        verbose_name_plural = _("Anmeldungen")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "course_date",
+                condition=Q(status__in=["pending", "confirmed", "waitlisted"])
+                & Q(anonymised_at__isnull=True),
+                name="enrolment_one_active_per_email_and_date",
+                violation_error_message=_(
+                    "Diese E-Mail-Adresse ist für den Termin schon angemeldet."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["course_date", "status"])]
+
+    def __str__(self):
+        if self.anonymised_at:
+            return str(_("Anonymisierte Anmeldung %(pk)s") % {"pk": self.pk})
+        return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        parts = [
+            self.get_salutation_display() if self.salutation else "",
+            self.first_name,
+            self.last_name,
+        ]
+        return " ".join(p for p in parts if p)
+
+    @property
+    def expires_at(self):
+        return self.created_at + pending_lifetime()
+
+    def is_expired(self, now=None) -> bool:
+        return self.status == self.Status.PENDING and (now or timezone.now()) >= self.expires_at
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+
+class OutgoingMail(models.Model):
+    """The outbox: every mail is stored here first and sent after commit."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("wartet")
+        SENDING = "sending", _("wird gesendet")
+        SENT = "sent", _("gesendet")
+        FAILED = "failed", _("fehlgeschlagen")
+
+    kind = models.CharField(_("Art"), max_length=30)
+    to = models.EmailField(_("An"), max_length=254)
+    subject = models.CharField(_("Betreff"), max_length=250)
+    text = models.TextField(_("Text"))
+    html = models.TextField(_("HTML"), blank=True)
+    attachments = models.JSONField(_("Anhänge"), default=list, blank=True)
+    enrolment = models.ForeignKey(
+        Enrolment,
+        verbose_name=_("Anmeldung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mails",
+    )
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
+    next_attempt_at = models.DateTimeField(_("Nächster Versuch"), default=timezone.now)
+    last_error = models.TextField(_("Letzter Fehler"), blank=True)
+    created_at = models.DateTimeField(_("Erstellt"), default=timezone.now)
+    sent_at = models.DateTimeField(_("Gesendet"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("E-Mail")
+        verbose_name_plural = _("E-Mails (Postausgang)")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return self.subject

@@ -1,0 +1,461 @@
+"""The rules that change enrolments and seats.
+
+Every change of ``CourseDate.seats_confirmed`` happens here, in the same
+transaction as the enrolment row it counts, with the CourseDate row locked
+first (``select_for_update``; on SQLite every transaction takes the write lock
+at BEGIN). Mail is stored in the outbox in that transaction and sent after
+commit. Lock order: the CourseDate, then its enrolments.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import CourseDate
+
+from .mail import queue_mail
+from .models import Enrolment, normalise_email
+
+ENROLMENT_FIELDS = (
+    "salutation",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "role",
+    "company",
+    "trade",
+    "postcode",
+    "remarks",
+    "billing",
+)
+
+
+class EnrolmentError(Exception):
+    """A rule refused the change; ``message`` is fit to show to a person."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass
+class Outcome:
+    enrolment: Enrolment | None
+    result: str  # what happened, e.g. "confirmed", "waitlisted", "already", "expired"
+
+
+def privacy_version() -> str:
+    return getattr(settings, "ENROLMENT_PRIVACY_VERSION", "1")
+
+
+def closed_reason(course_date: CourseDate, now=None) -> str | None:
+    """Why nobody can enrol for this date now, or None if enrolment is open."""
+    now = now or timezone.now()
+    if course_date.status == CourseDate.Status.CANCELLED:
+        return str(_("Dieser Termin ist abgesagt. Eine Anmeldung ist nicht möglich."))
+    if course_date.start <= now:
+        return str(_("Dieser Termin hat schon begonnen. Eine Anmeldung ist nicht mehr möglich."))
+    if course_date.registration_deadline and course_date.registration_deadline < now:
+        return str(_("Der Anmeldeschluss für diesen Termin ist vorbei."))
+    if not course_date.course.live:
+        return str(_("Dieser Kurs ist nicht mehr im Programm."))
+    return None
+
+
+def cancellation_deadline(course_date: CourseDate):
+    hours = getattr(settings, "ENROLMENT_CANCELLATION_DEADLINE_HOURS", 24)
+    return course_date.start - timedelta(hours=hours)
+
+
+def can_cancel(enrolment: Enrolment, now=None) -> bool:
+    """Participants may leave until the deadline; pending and waitlisted any time before start."""
+    now = now or timezone.now()
+    if not enrolment.is_active:
+        return False
+    if enrolment.status == Enrolment.Status.CONFIRMED:
+        return now < cancellation_deadline(enrolment.course_date)
+    return now < enrolment.course_date.start
+
+
+def _lock_date(course_date_id: int) -> CourseDate:
+    return CourseDate.objects.select_for_update().select_related("course").get(pk=course_date_id)
+
+
+def _lock_enrolment(enrolment_id: int) -> Enrolment:
+    return Enrolment.objects.select_for_update().get(pk=enrolment_id)
+
+
+def _expire_stale_pending(course_date: CourseDate, email: str, now) -> None:
+    cutoff = now - _pending_lifetime()
+    Enrolment.objects.filter(
+        course_date=course_date,
+        email=email,
+        status=Enrolment.Status.PENDING,
+        created_at__lte=cutoff,
+    ).update(status=Enrolment.Status.EXPIRED)
+
+
+def _pending_lifetime():
+    from .models import pending_lifetime
+
+    return pending_lifetime()
+
+
+def request_enrolment(course_date_id: int, data: dict, *, now=None) -> Outcome:
+    """The public form: store a pending enrolment and mail the confirmation link.
+
+    A second submission for the same address and date stores nothing and
+    mails the details of the existing enrolment to that address.
+    """
+    now = now or timezone.now()
+    email = normalise_email(data["email"])
+    with transaction.atomic():
+        course_date = CourseDate.objects.select_related("course").get(pk=course_date_id)
+        reason = closed_reason(course_date, now)
+        if reason:
+            raise EnrolmentError(reason)
+        _expire_stale_pending(course_date, email, now)
+        existing = Enrolment.objects.active().filter(course_date=course_date, email=email).first()
+        if existing is None:
+            values = {name: data.get(name) or "" for name in ENROLMENT_FIELDS}
+            values["email"] = email
+            try:
+                with transaction.atomic():
+                    enrolment = Enrolment.objects.create(
+                        course_date=course_date,
+                        privacy_version=privacy_version(),
+                        created_at=now,
+                        **values,
+                    )
+            except IntegrityError:
+                # The same form sent twice at the same moment: the other one won.
+                existing = Enrolment.objects.active().get(course_date=course_date, email=email)
+            else:
+                queue_mail("confirm_request", enrolment)
+                return Outcome(enrolment, "created")
+        if existing.status == Enrolment.Status.PENDING:
+            queue_mail("confirm_request", existing)
+        else:
+            queue_mail("already_enrolled", existing)
+        return Outcome(existing, "duplicate")
+
+
+def _allocate(course_date: CourseDate, enrolment: Enrolment, now) -> str:
+    """Give ``enrolment`` a seat or a waitlist place. The date must be locked."""
+    if course_date.seats_confirmed < course_date.capacity:
+        CourseDate.objects.filter(pk=course_date.pk).update(
+            seats_confirmed=F("seats_confirmed") + 1
+        )
+        course_date.seats_confirmed += 1
+        enrolment.status = Enrolment.Status.CONFIRMED
+        enrolment.seat_confirmed_at = now
+        enrolment.waitlist_position = None
+        return "confirmed"
+    last = course_date.enrolments.filter(status=Enrolment.Status.WAITLISTED).aggregate(
+        last=Max("waitlist_position")
+    )["last"]
+    enrolment.status = Enrolment.Status.WAITLISTED
+    enrolment.waitlist_position = (last or 0) + 1
+    return "waitlisted"
+
+
+def _close_waitlist_gap(course_date: CourseDate, position: int | None) -> None:
+    if position is None:
+        return
+    # Ascending order keeps every intermediate state free of duplicates.
+    for pk in (
+        course_date.enrolments.filter(
+            status=Enrolment.Status.WAITLISTED, waitlist_position__gt=position
+        )
+        .order_by("waitlist_position")
+        .values_list("pk", flat=True)
+    ):
+        Enrolment.objects.filter(pk=pk).update(waitlist_position=F("waitlist_position") - 1)
+
+
+def _promote(course_date: CourseDate, now) -> list[Enrolment]:
+    """Fill free seats from the waitlist, first come first served. The date must be locked."""
+    promoted = []
+    while course_date.seats_confirmed < course_date.capacity:
+        first = (
+            course_date.enrolments.select_for_update()
+            .filter(status=Enrolment.Status.WAITLISTED)
+            .order_by("waitlist_position", "pk")
+            .first()
+        )
+        if first is None:
+            break
+        position = first.waitlist_position
+        _allocate(course_date, first, now)
+        first.save(update_fields=["status", "seat_confirmed_at", "waitlist_position"])
+        _close_waitlist_gap(course_date, position)
+        queue_mail("promoted", first)
+        promoted.append(first)
+    return promoted
+
+
+def confirm(enrolment_id: int, *, now=None) -> Outcome:
+    """The person pressed the button in the confirmation mail: allocate a seat.
+
+    Confirming twice is harmless; an expired pending enrolment is not confirmed.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        course_date_id = (
+            Enrolment.objects.filter(pk=enrolment_id).values_list("course_date_id", flat=True).get()
+        )
+        course_date = _lock_date(course_date_id)
+        enrolment = _lock_enrolment(enrolment_id)
+        if enrolment.status != Enrolment.Status.PENDING:
+            return Outcome(enrolment, "already")
+        if enrolment.is_expired(now):
+            enrolment.status = Enrolment.Status.EXPIRED
+            enrolment.save(update_fields=["status"])
+            return Outcome(enrolment, "expired")
+        if course_date.status == CourseDate.Status.CANCELLED or course_date.start <= now:
+            return Outcome(enrolment, "closed")
+        enrolment.email_confirmed_at = now
+        result = _allocate(course_date, enrolment, now)
+        enrolment.save(
+            update_fields=["status", "email_confirmed_at", "seat_confirmed_at", "waitlist_position"]
+        )
+        queue_mail(result, enrolment)
+        return Outcome(enrolment, result)
+
+
+def cancel(enrolment_id: int, *, by: str = Enrolment.CancelledBy.PARTICIPANT, now=None) -> Outcome:
+    """Cancel one enrolment; a freed seat goes to waitlist position 1 in the same transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        course_date_id = (
+            Enrolment.objects.filter(pk=enrolment_id).values_list("course_date_id", flat=True).get()
+        )
+        course_date = _lock_date(course_date_id)
+        enrolment = _lock_enrolment(enrolment_id)
+        if not enrolment.is_active:
+            return Outcome(enrolment, "already")
+        previous = enrolment.status
+        position = enrolment.waitlist_position
+        enrolment.status = Enrolment.Status.CANCELLED
+        enrolment.cancelled_at = now
+        enrolment.cancelled_by = by
+        enrolment.waitlist_position = None
+        enrolment.save(
+            update_fields=["status", "cancelled_at", "cancelled_by", "waitlist_position"]
+        )
+        if previous == Enrolment.Status.CONFIRMED:
+            CourseDate.objects.filter(pk=course_date.pk).update(
+                seats_confirmed=F("seats_confirmed") - 1
+            )
+            course_date.seats_confirmed -= 1
+        elif previous == Enrolment.Status.WAITLISTED:
+            _close_waitlist_gap(course_date, position)
+        if previous != Enrolment.Status.PENDING:
+            queue_mail("cancelled", enrolment)
+        if course_date.status == CourseDate.Status.PLANNED:
+            _promote(course_date, now)
+        return Outcome(enrolment, "cancelled")
+
+
+def promote_waiting(enrolment_id: int, *, now=None) -> Outcome:
+    """Staff: move one person from the waitlist onto a free seat."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        course_date_id = (
+            Enrolment.objects.filter(pk=enrolment_id).values_list("course_date_id", flat=True).get()
+        )
+        course_date = _lock_date(course_date_id)
+        enrolment = _lock_enrolment(enrolment_id)
+        if enrolment.status != Enrolment.Status.WAITLISTED:
+            return Outcome(enrolment, "already")
+        if course_date.seats_confirmed >= course_date.capacity:
+            raise EnrolmentError(
+                _(
+                    "Der Termin ist ausgebucht. Erhöhen Sie zuerst die Platzzahl oder "
+                    "melden Sie jemanden ab."
+                )
+            )
+        position = enrolment.waitlist_position
+        _allocate(course_date, enrolment, now)
+        enrolment.save(update_fields=["status", "seat_confirmed_at", "waitlist_position"])
+        _close_waitlist_gap(course_date, position)
+        queue_mail("promoted", enrolment)
+        return Outcome(enrolment, "confirmed")
+
+
+def staff_confirm(enrolment_id: int, *, now=None) -> Outcome:
+    """Staff confirm a pending enrolment (e.g. after a phone call), expired or not."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        course_date_id = (
+            Enrolment.objects.filter(pk=enrolment_id).values_list("course_date_id", flat=True).get()
+        )
+        course_date = _lock_date(course_date_id)
+        enrolment = _lock_enrolment(enrolment_id)
+        if enrolment.status not in (Enrolment.Status.PENDING, Enrolment.Status.EXPIRED):
+            return Outcome(enrolment, "already")
+        if course_date.status == CourseDate.Status.CANCELLED:
+            raise EnrolmentError(_("Der Termin ist abgesagt."))
+        if (
+            enrolment.status == Enrolment.Status.EXPIRED
+            and Enrolment.objects.active()
+            .filter(course_date=course_date, email=enrolment.email)
+            .exists()
+        ):
+            raise EnrolmentError(_("Diese Person ist für den Termin schon angemeldet."))
+        enrolment.email_confirmed_at = enrolment.email_confirmed_at or now
+        result = _allocate(course_date, enrolment, now)
+        enrolment.save(
+            update_fields=["status", "email_confirmed_at", "seat_confirmed_at", "waitlist_position"]
+        )
+        queue_mail(result, enrolment)
+        return Outcome(enrolment, result)
+
+
+def staff_enrol(course_date_id: int, data: dict, *, now=None) -> Outcome:
+    """Staff add a participant by hand (phone enrolment): same seat rules, no opt-in."""
+    now = now or timezone.now()
+    email = normalise_email(data["email"])
+    with transaction.atomic():
+        course_date = _lock_date(course_date_id)
+        if course_date.status == CourseDate.Status.CANCELLED:
+            raise EnrolmentError(_("Der Termin ist abgesagt."))
+        _expire_stale_pending(course_date, email, now)
+        if Enrolment.objects.active().filter(course_date=course_date, email=email).exists():
+            raise EnrolmentError(_("Diese E-Mail-Adresse ist für den Termin schon angemeldet."))
+        values = {name: data.get(name) or "" for name in ENROLMENT_FIELDS}
+        values["email"] = email
+        enrolment = Enrolment(
+            course_date=course_date,
+            privacy_version=privacy_version(),
+            source=Enrolment.Source.STAFF,
+            created_at=now,
+            email_confirmed_at=now,
+            **values,
+        )
+        result = _allocate(course_date, enrolment, now)
+        enrolment.save()
+        queue_mail(result, enrolment)
+        return Outcome(enrolment, result)
+
+
+def sync_course_date(course_date_id: int, *, now=None) -> list[Enrolment]:
+    """After an editor published the course: fill raised capacity from the waitlist,
+    or, if the date is now cancelled, cancel its active enrolments and tell everyone.
+
+    Idempotent: a second run finds nothing left to do and sends nothing.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        course_date = _lock_date(course_date_id)
+        # The counter equals the rows; a stale value written back by an editor's
+        # revision is corrected here, under the lock.
+        counted = course_date.enrolments.filter(status=Enrolment.Status.CONFIRMED).count()
+        if counted != course_date.seats_confirmed and counted <= course_date.capacity:
+            CourseDate.objects.filter(pk=course_date.pk).update(seats_confirmed=counted)
+            course_date.seats_confirmed = counted
+        if course_date.status == CourseDate.Status.CANCELLED:
+            affected = list(course_date.enrolments.select_for_update().active().order_by("pk"))
+            for enrolment in affected:
+                was_pending = enrolment.status == Enrolment.Status.PENDING
+                enrolment.status = Enrolment.Status.CANCELLED
+                enrolment.cancelled_at = now
+                enrolment.cancelled_by = Enrolment.CancelledBy.DATE_CANCELLED
+                enrolment.waitlist_position = None
+                enrolment.save(
+                    update_fields=["status", "cancelled_at", "cancelled_by", "waitlist_position"]
+                )
+                if not was_pending:
+                    queue_mail("date_cancelled", enrolment)
+            CourseDate.objects.filter(pk=course_date.pk).update(seats_confirmed=0)
+            return affected
+        return _promote(course_date, now)
+
+
+def send_reminders(*, now=None) -> int:
+    """Queue one reminder per confirmed participant of dates starting soon. Runs twice safely."""
+    now = now or timezone.now()
+    days = getattr(settings, "ENROLMENT_REMINDER_DAYS", 3)
+    candidates = Enrolment.objects.filter(
+        status=Enrolment.Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        course_date__status=CourseDate.Status.PLANNED,
+        course_date__start__gt=now,
+        course_date__start__lte=now + timedelta(days=days),
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(candidates):
+        with transaction.atomic():
+            claimed = Enrolment.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            )
+            if claimed:
+                queue_mail("reminder", Enrolment.objects.select_related("course_date").get(pk=pk))
+                sent += 1
+    return sent
+
+
+def expire_pending(*, now=None) -> int:
+    now = now or timezone.now()
+    return Enrolment.objects.filter(
+        status=Enrolment.Status.PENDING, created_at__lte=now - _pending_lifetime()
+    ).update(status=Enrolment.Status.EXPIRED)
+
+
+ANONYMOUS_FIELDS = {
+    "salutation": "",
+    "first_name": "",
+    "last_name": "",
+    "email": "",
+    "phone": "",
+    "company": "",
+    "remarks": "",
+    "billing": "",
+}
+
+
+def anonymise(enrolments, *, now=None) -> int:
+    """Blank personal data, keep status, role, trade, postcode area and date for statistics."""
+    now = now or timezone.now()
+    from .models import OutgoingMail
+
+    count = 0
+    with transaction.atomic():
+        for enrolment in enrolments.select_for_update().filter(anonymised_at__isnull=True):
+            OutgoingMail.objects.filter(enrolment=enrolment).delete()
+            for name, value in ANONYMOUS_FIELDS.items():
+                setattr(enrolment, name, value)
+            enrolment.postcode = enrolment.postcode[:2]
+            enrolment.anonymised_at = now
+            enrolment.save()
+            count += 1
+    return count
+
+
+def anonymise_ended(*, days: int | None = None, now=None) -> int:
+    now = now or timezone.now()
+    if days is None:
+        days = getattr(settings, "ENROLMENT_RETENTION_DAYS", 365)
+    return anonymise(
+        Enrolment.objects.filter(course_date__end__lt=now - timedelta(days=days)), now=now
+    )
+
+
+def erase_person(email: str, *, now=None) -> int:
+    """On request: cancel the person's active enrolments (freeing seats) and anonymise all."""
+    from .models import OutgoingMail
+
+    email = normalise_email(email)
+    if not email:
+        return 0
+    for pk in Enrolment.objects.active().filter(email=email).values_list("pk", flat=True):
+        cancel(pk, by=Enrolment.CancelledBy.STAFF, now=now)
+    count = anonymise(Enrolment.objects.filter(email=email), now=now)
+    OutgoingMail.objects.filter(to__iexact=email).delete()
+    return count
