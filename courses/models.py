@@ -9,16 +9,23 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import BodyBlock
 from home.models import SeoMixin
+
+from .forms import CoursePageForm
 
 
 class Topic(index.Indexed, models.Model):
@@ -162,7 +169,7 @@ class Trainer(index.Indexed, models.Model):
         return self.external_organisation
 
 
-class CourseIndexPage(SeoMixin, Page):
+class CourseIndexPage(RoutablePageMixin, SeoMixin, Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["courses.CoursePage"]
     max_count = 1
@@ -176,6 +183,27 @@ class CourseIndexPage(SeoMixin, Page):
         verbose_name = _("Kurskatalog")
         verbose_name_plural = _("Kurskataloge")
 
+    def get_context(self, request, *args, **kwargs):
+        from .catalogue import catalogue_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalogue_context(self, request))
+        return context
+
+    def courses(self):
+        """The live courses of this catalogue (filters and sorting come on top)."""
+        return CoursePage.objects.child_of(self).live().public()
+
+    @path("kalender/", name="calendar_feed")
+    def calendar_feed(self, request):
+        """All upcoming dates as a subscribable iCalendar feed (``?thema=<slug>``)."""
+        from .ical import calendar_feed_response
+
+        return calendar_feed_response(self, request)
+
+    def calendar_feed_url(self, request=None) -> str:
+        return (self.get_url(request) or "") + self.reverse_subpage("calendar_feed")
+
 
 class CourseFormat(models.TextChoices):
     PRESENCE = "presence", _("Präsenz")
@@ -183,9 +211,10 @@ class CourseFormat(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid")
 
 
-class CoursePage(SeoMixin, Page):
+class CoursePage(RoutablePageMixin, SeoMixin, Page):
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types: list[str] = []
+    base_form_class = CoursePageForm
 
     teaser = models.TextField(_("Anreißer"), max_length=400)
     image = models.ForeignKey(
@@ -317,6 +346,58 @@ class CoursePage(SeoMixin, Page):
     def get_meta_description(self):
         return super().get_meta_description() or self.teaser
 
+    def get_social_image(self):
+        return self.image
+
+    def get_social_image_alt(self):
+        return self.image_alt
+
+    def save(self, *args, **kwargs):
+        # Dates written back from the editor or a revision never overwrite the seat
+        # counter: it belongs to the enrolment app (see CourseDate.save).
+        for date in getattr(self, "_cluster_related_objects", {}).get("dates", []):
+            date._keep_stored_seats = True
+        return super().save(*args, **kwargs)
+
+    def upcoming_dates(self, request=None, now=None) -> list["CourseDate"]:
+        """Dates that have not started yet, cancelled ones included, soonest first."""
+        now = now or timezone.now()
+        if getattr(request, "is_preview", False):
+            dates = [d for d in self.dates.all() if d.start and d.start >= now]
+            return sorted(dates, key=lambda d: d.start)
+        return list(CourseDate.objects.filter(course=self).upcoming(now).order_by("start", "pk"))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        page_url = self.get_url(request) or ""
+        dates = self.upcoming_dates(request)
+        for date in dates:
+            date.course = self
+            if date.pk:
+                date.calendar_url = page_url + self.reverse_subpage("date_calendar", args=[date.pk])
+        context.update(
+            dates=dates,
+            next_date=next((d for d in dates if d.is_open_for_enrolment), None),
+            topic_list=list(self.topics.all()),
+            target_group_list=list(self.target_groups.all()),
+            trade_list=list(self.trades.all()),
+            trainer_list=list(
+                self.trainers.select_related("partner", "photo").prefetch_related(
+                    "photo__renditions"
+                )
+            ),
+        )
+        return context
+
+    @path("termin/<int:date_id>/kalender/", name="date_calendar")
+    def date_calendar(self, request, date_id):
+        """One date as an .ics file ("In meinen Kalender")."""
+        from .ical import course_date_response
+
+        date = get_object_or_404(CourseDate.objects.filter(course=self), pk=date_id)
+        date.course = self
+        return course_date_response(date, request)
+
 
 class CourseDateQuerySet(models.QuerySet):
     def upcoming(self, now=None):
@@ -335,6 +416,29 @@ class CourseDateQuerySet(models.QuerySet):
 
     def with_free_seats(self):
         return self.filter(seats_confirmed__lt=F("capacity"))
+
+
+class SessionBlock(blocks.StructBlock):
+    """One day of a course that spans several days."""
+
+    date = blocks.DateBlock(label=_("Datum"))
+    start_time = blocks.TimeBlock(label=_("Beginn"))
+    end_time = blocks.TimeBlock(label=_("Ende"))
+    note = blocks.CharBlock(
+        label=_("Hinweis"), required=False, max_length=120, help_text=_("z. B. Praxistag")
+    )
+
+    class Meta:
+        icon = "date"
+        label = _("Einzeltermin")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value["end_time"] <= value["start_time"]:
+            raise blocks.StructBlockValidationError(
+                {"end_time": ValidationError(_("Das Ende muss nach dem Beginn liegen."))}
+            )
+        return value
 
 
 class CourseDate(Orderable):
@@ -371,6 +475,12 @@ class CourseDate(Orderable):
         _("Status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
     cancellation_reason = models.CharField(_("Grund der Absage"), max_length=300, blank=True)
+    sessions = StreamField(
+        [("session", SessionBlock())],
+        verbose_name=_("Einzeltermine"),
+        blank=True,
+        help_text=_("Nur für Kurse über mehrere Tage: jeder Kurstag mit seinen Uhrzeiten."),
+    )
 
     objects = CourseDateQuerySet.as_manager()
 
@@ -384,6 +494,8 @@ class CourseDate(Orderable):
         ),
         FieldPanel("registration_deadline"),
         FieldRowPanel([FieldPanel("status"), FieldPanel("cancellation_reason")]),
+        FieldPanel("seats_confirmed", read_only=True),
+        FieldPanel("sessions"),
     ]
 
     class Meta(Orderable.Meta):
@@ -403,6 +515,24 @@ class CourseDate(Orderable):
     def __str__(self):
         local = timezone.localtime(self.start)
         return f"{self.course.title} – {local:%d.%m.%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if (
+            getattr(self, "_keep_stored_seats", False)
+            and self.pk
+            and kwargs.get("update_fields") is None
+            and type(self)._default_manager.filter(pk=self.pk).exists()
+        ):
+            # Written back by the page editor: every column but the seat counter.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "seats_confirmed"
+            ]
+            super().save(*args, **kwargs)
+            self.refresh_from_db(fields=["seats_confirmed"])
+            return
+        super().save(*args, **kwargs)
 
     @property
     def free_seats(self) -> int:
@@ -428,3 +558,60 @@ class CourseDate(Orderable):
             errors["cancellation_reason"] = _("Bitte geben Sie einen Grund für die Absage an.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @cached_property
+    def _now(self):
+        return timezone.now()
+
+    @property
+    def registration_closed(self) -> bool:
+        now = self._now
+        return self.start <= now or (
+            self.registration_deadline is not None and self.registration_deadline < now
+        )
+
+    @property
+    def is_open_for_enrolment(self) -> bool:
+        """Planned, not started, deadline not passed (full dates take a waiting list)."""
+        return not self.is_cancelled and not self.registration_closed
+
+    @property
+    def seat_status(self) -> str:
+        """A short code for styling: open, few, waitlist, closed or cancelled."""
+        if self.is_cancelled:
+            return "cancelled"
+        if self.registration_closed:
+            return "closed"
+        if self.free_seats <= 0:
+            return "waitlist"
+        if self.free_seats <= 3:
+            return "few"
+        return "open"
+
+    @property
+    def seat_status_text(self) -> str:
+        """The wording shown to visitors, e.g. "noch 3 Plätze"."""
+        status = self.seat_status
+        if status == "cancelled":
+            return str(_("abgesagt"))
+        if status == "closed":
+            return str(_("Anmeldeschluss vorbei"))
+        if status == "waitlist":
+            return str(_("ausgebucht – Warteliste"))
+        return ngettext("noch %(count)d Platz", "noch %(count)d Plätze", self.free_seats) % {
+            "count": self.free_seats
+        }
+
+    @property
+    def location_text(self) -> str:
+        if self.is_online:
+            return str(_("Online"))
+        return ", ".join(part for part in (self.venue_name, self.city) if part)
+
+    @property
+    def is_multi_day(self) -> bool:
+        return timezone.localtime(self.start).date() != timezone.localtime(self.end).date()

@@ -84,3 +84,123 @@ def ensure_wagtail_roots() -> None:
         Collection.add_root(name="Root")
     if not Page.objects.filter(depth=1).exists():
         Page.add_root(instance=Page(title="Root", slug="root", live=True))
+
+
+# --- Course catalogue --------------------------------------------------------
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "courses.Topic"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Thema {n}")
+    slug = factory.Sequence(lambda n: f"thema-{n}")
+    description = "Worum es in diesem Thema geht."
+
+
+class TargetGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "courses.TargetGroup"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Zielgruppe {n}")
+    slug = factory.Sequence(lambda n: f"zielgruppe-{n}")
+
+
+class TradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "courses.Trade"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Gewerk {n}")
+    slug = factory.Sequence(lambda n: f"gewerk-{n}")
+
+
+class TrainerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "courses.Trainer"
+
+    name = factory.Sequence(lambda n: f"Trainerin {n}")
+    bio = "Erfahren in Handwerk und Weiterbildung."
+    external_organisation = "Beratung Elbland"
+
+
+class CourseIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = "courses.CourseIndexPage"
+
+    title = "Kurse"
+    slug = "kurse"
+
+
+class CoursePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = "courses.CoursePage"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Kurs {n}")
+    teaser = "Ein praxisnaher Kurs für Handwerksbetriebe."
+    price = 0
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if extracted:
+            self.topics.set(extracted)
+            if create:
+                self.save()
+
+
+def _in_days(days: int, hour: int = 9):
+    import datetime
+
+    from django.utils import timezone
+
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+class CourseDateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "courses.CourseDate"
+
+    course = factory.SubFactory(CoursePageFactory)
+    start = factory.LazyFunction(lambda: _in_days(30, 9))
+    end = factory.LazyAttribute(lambda o: o.start.replace(hour=16))
+    venue_name = "Qualifizierungszentrum Riesa"
+    venue_address = "Am Gymnasium 1, 01587 Riesa"
+    city = "Riesa"
+    capacity = 12
+
+
+# --- News (home) ---
+
+
+class NewsIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = "home.NewsIndexPage"
+
+    title = "Aktuelles"
+    slug = "aktuelles"
+
+
+class NewsPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = "home.NewsPage"
+
+    title = factory.Sequence(lambda n: f"Meldung {n}")
+    teaser = "Kurz gesagt: eine Neuigkeit aus dem Bündnis."
+    category = "projekt"
+
+
+def build_news(index, count, **fields):
+    """``count`` published articles below ``index``, a day apart (newest last)."""
+    import datetime
+
+    from django.utils import timezone
+
+    start = fields.pop("start", timezone.now() - datetime.timedelta(days=count))
+    return [
+        NewsPageFactory(parent=index, date=start + datetime.timedelta(days=i), **fields)
+        for i in range(count)
+    ]

@@ -1,0 +1,95 @@
+"""What the catalogue page shows: filtered, sorted, paginated courses.
+
+The number of queries does not depend on how many courses or dates there are.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .filters import MAX_SEARCH_LENGTH, CatalogueFilter, upcoming_dates
+
+PER_PAGE = 12
+
+
+def _clean_query(request):
+    data = request.GET.copy()
+    if "q" in data:
+        data["q"] = data["q"][:MAX_SEARCH_LENGTH]
+    data.pop("page", None)
+    return data
+
+
+def active_filters(filterset, data) -> list[dict]:
+    """Each chosen filter value with a link to the same list without just that value."""
+    if not filterset.is_bound:
+        return []
+    form = filterset.form
+    chips = []
+    for name, field in form.fields.items():
+        if name == "sortierung" or name in form.errors:
+            continue
+        value = form.cleaned_data.get(name)
+        if not value:
+            continue
+        if isinstance(value, bool):
+            chips.append((name, None, str(field.label)))
+        elif name == "q":
+            chips.append((name, None, _("Suche: „%(text)s“") % {"text": value}))
+        elif isinstance(value, str):
+            chips.append((name, None, str(dict(field.choices).get(value, value))))
+        elif isinstance(value, QuerySet):
+            chips.extend((name, obj.slug, obj.name) for obj in value)
+        else:
+            labels = dict(field.choices)
+            chips.extend((name, v, str(labels.get(v, v))) for v in value)
+    result = []
+    for name, value, label in chips:
+        remaining = data.copy()
+        values = [v for v in remaining.getlist(name) if value is not None and v != value]
+        if values:
+            remaining.setlist(name, values)
+        else:
+            remaining.pop(name, None)
+        result.append({"label": label, "query": remaining.urlencode()})
+    return result
+
+
+def catalogue_context(index_page, request) -> dict:
+    now = timezone.now()
+    data = _clean_query(request)
+    filterset = CatalogueFilter(
+        data or None, queryset=index_page.courses(), request=request, now=now
+    )
+    courses = (
+        filterset.sorted_qs()
+        .select_related("image")
+        .prefetch_related(
+            "topics",
+            "image__renditions",
+            Prefetch(
+                "dates",
+                queryset=upcoming_dates(now).order_by("start", "pk"),
+                to_attr="upcoming_date_list",
+            ),
+        )
+    )
+    page_obj = Paginator(courses, PER_PAGE).get_page(request.GET.get("page"))
+    for course in page_obj:
+        course.next_date = course.upcoming_date_list[0] if course.upcoming_date_list else None
+        if course.next_date is not None:
+            course.next_date.course = course
+    chips = active_filters(filterset, data)
+    return {
+        "filter": filterset,
+        "courses": page_obj,
+        "page_obj": page_obj,
+        "result_count": page_obj.paginator.count,
+        "active_filters": chips,
+        "has_invalid_filters": bool(filterset.invalid_fields),
+        "elided_page_range": page_obj.paginator.get_elided_page_range(
+            page_obj.number, on_each_side=1, on_ends=1
+        ),
+        "calendar_feed_url": index_page.calendar_feed_url(request),
+    }

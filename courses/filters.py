@@ -1,0 +1,202 @@
+"""Catalogue filters: GET parameters in plain German words, e.g.
+``/kurse/?thema=digitalisierung&monat=2027-01&freie_plaetze=1``.
+
+Unknown or malformed values are ignored (the page still answers normally).
+"""
+
+import datetime
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, Min, OuterRef, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from .models import CourseDate, CourseFormat, CoursePage, TargetGroup, Topic, Trade
+
+ONLINE = "online"
+MAX_SEARCH_WORDS = 10
+MAX_SEARCH_LENGTH = 200
+MONTHS_AHEAD = 12
+
+
+CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+SELECT = forms.Select(attrs={"class": "form-select"})
+
+
+def search_words(value: str) -> list[str]:
+    """Plain words of a search text (no operators, bounded length)."""
+    return re.findall(r"\w+", (value or "")[:MAX_SEARCH_LENGTH])[:MAX_SEARCH_WORDS]
+
+
+def month_choices(today: datetime.date | None = None) -> list[tuple[str, str]]:
+    today = today or timezone.localdate()
+    year, month = today.year, today.month
+    choices = []
+    for _step in range(MONTHS_AHEAD):
+        first = datetime.date(year, month, 1)
+        choices.append((f"{year:04d}-{month:02d}", date_format(first, "F Y")))
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return choices
+
+
+def upcoming_dates(now=None):
+    """Planned dates that have not started yet (what the catalogue filters on)."""
+    return CourseDate.objects.upcoming(now).planned()
+
+
+class CheckboxFilter(django_filters.Filter):
+    """A single checkbox; its method filters only when it is ticked."""
+
+    field_class = forms.BooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxInput(attrs={"class": "form-check-input"}))
+        super().__init__(*args, **kwargs)
+
+
+class CatalogueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Suchbegriff"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
+    )
+    thema = django_filters.ModelMultipleChoiceFilter(
+        label=_("Thema"),
+        field_name="topics",
+        to_field_name="slug",
+        queryset=Topic.objects.all(),
+        widget=CHECKBOXES,
+        distinct=True,
+    )
+    zielgruppe = django_filters.ModelMultipleChoiceFilter(
+        label=_("Zielgruppe"),
+        field_name="target_groups",
+        to_field_name="slug",
+        queryset=TargetGroup.objects.all(),
+        widget=CHECKBOXES,
+        distinct=True,
+    )
+    gewerk = django_filters.ModelMultipleChoiceFilter(
+        label=_("Gewerkegruppe"),
+        field_name="trades",
+        to_field_name="slug",
+        queryset=Trade.objects.all(),
+        widget=CHECKBOXES,
+        distinct=True,
+    )
+    format = django_filters.MultipleChoiceFilter(
+        label=_("Format"),
+        field_name="format",
+        choices=CourseFormat.choices,
+        widget=CHECKBOXES,
+    )
+    ort = django_filters.MultipleChoiceFilter(
+        label=_("Ort"),
+        method="filter_location",
+        widget=CHECKBOXES,
+    )
+    monat = django_filters.ChoiceFilter(
+        label=_("Monat"), method="filter_month", empty_label=_("alle Monate"), widget=SELECT
+    )
+    freie_plaetze = CheckboxFilter(label=_("nur mit freien Plätzen"), method="filter_free_seats")
+    kostenfrei = CheckboxFilter(label=_("kostenfrei"), method="filter_free_of_charge")
+    sortierung = django_filters.ChoiceFilter(
+        label=_("Sortieren nach"),
+        method="filter_noop",
+        choices=[("termin", _("nächstem Termin")), ("titel", _("Titel"))],
+        empty_label=None,
+        widget=SELECT,
+    )
+
+    class Meta:
+        model = CoursePage
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, now=None, **kwargs):
+        self.now = now or timezone.now()
+        super().__init__(data, *args, **kwargs)
+        self.filters["monat"].extra["choices"] = month_choices(timezone.localdate(self.now))
+        self.filters["ort"].extra["choices"] = self.location_choices()
+
+    def location_choices(self) -> list[tuple[str, str]]:
+        cities = (
+            upcoming_dates(self.now)
+            .filter(is_online=False, course__live=True)
+            .exclude(city="")
+            .values_list("city", flat=True)
+            .distinct()
+            .order_by("city")
+        )
+        return [*((city, city) for city in cities), (ONLINE, _("Online"))]
+
+    def _with_date(self, qs, **conditions):
+        dates = upcoming_dates(self.now).filter(course=OuterRef("pk"), **conditions)
+        return qs.filter(Exists(dates))
+
+    def filter_search(self, qs, name, value):
+        words = search_words(value)
+        if not words:
+            return qs
+        results = CoursePage.objects.live().search(" ".join(words), operator="and")
+        return qs.filter(pk__in=[page.pk for page in results])
+
+    def filter_location(self, qs, name, values):
+        condition = Q()
+        cities = [v for v in values if v != ONLINE]
+        if cities:
+            condition |= Q(city__in=cities, is_online=False)
+        if ONLINE in values:
+            condition |= Q(is_online=True)
+        dates = upcoming_dates(self.now).filter(condition, course=OuterRef("pk"))
+        return qs.filter(Exists(dates))
+
+    def filter_month(self, qs, name, value):
+        year, month = (int(part) for part in value.split("-"))
+        tz = timezone.get_current_timezone()
+        first = datetime.datetime(year, month, 1, tzinfo=tz)
+        following = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+        return self._with_date(qs, start__gte=first, start__lt=following)
+
+    def filter_free_seats(self, qs, name, value):
+        if not value:
+            return qs
+        dates = (
+            CourseDate.objects.open_for_enrolment(self.now)
+            .with_free_seats()
+            .filter(course=OuterRef("pk"))
+        )
+        return qs.filter(Exists(dates))
+
+    def filter_free_of_charge(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(price=0)
+
+    def filter_noop(self, qs, name, value):
+        return qs
+
+    @property
+    def sort(self) -> str:
+        if not self.is_bound or "sortierung" in self.errors:
+            return "termin"
+        return self.form.cleaned_data.get("sortierung") or "termin"
+
+    @property
+    def invalid_fields(self) -> list[str]:
+        return list(self.form.errors) if self.is_bound else []
+
+    def sorted_qs(self):
+        qs = self.qs.annotate(
+            next_start=Min(
+                "dates__start",
+                filter=Q(dates__start__gte=self.now, dates__status=CourseDate.Status.PLANNED),
+            )
+        )
+        if self.sort == "titel":
+            return qs.order_by("title", "pk")
+        return qs.order_by(F("next_start").asc(nulls_last=True), "title", "pk")
