@@ -1,0 +1,110 @@
+"""The seat invariant under real concurrency: threads, each with its own
+database connection, against SQLite (file, IMMEDIATE transactions) and PostgreSQL."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from courses.models import CourseDate
+from enrolment import services
+from enrolment.models import Enrolment
+from tests.enrolment.builders import confirmed, course_date, person
+from tests.factories import ensure_wagtail_roots
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_concurrently(functions):
+    """Start all functions at once; return their results and errors."""
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+    errors = []
+
+    def worker(index, function):
+        try:
+            barrier.wait()
+            results[index] = function()
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results, errors
+
+
+def assert_invariant(date):
+    date.refresh_from_db()
+    confirmed_rows = date.enrolments.filter(status="confirmed").count()
+    assert date.seats_confirmed == confirmed_rows <= date.capacity
+    return confirmed_rows
+
+
+@pytest.fixture
+def date():
+    ensure_wagtail_roots()
+    return course_date(capacity=12)
+
+
+def test_fifty_confirmations_for_ten_free_seats(date):
+    for n in range(2):  # two seats are already taken
+        confirmed(date, 1000 + n)
+    pending = [services.request_enrolment(date.pk, person(n)).enrolment for n in range(50)]
+
+    results, errors = run_concurrently(
+        [lambda pk=e.pk: services.confirm(pk).result for e in pending]
+    )
+
+    assert errors == []
+    assert sorted(results).count("confirmed") == 10
+    assert sorted(results).count("waitlisted") == 40
+    assert assert_invariant(date) == 12
+    positions = list(
+        Enrolment.objects.filter(course_date=date, status="waitlisted")
+        .order_by("waitlist_position")
+        .values_list("waitlist_position", flat=True)
+    )
+    assert positions == list(range(1, 41))
+    # Waitlist order follows the order of confirmation.
+    waiting = Enrolment.objects.filter(course_date=date, status="waitlisted")
+    assert all(e.seat_confirmed_at is None for e in waiting)
+
+
+def test_cancellation_racing_an_outsider_gives_the_seat_to_waitlist_one(date):
+    CourseDate.objects.filter(pk=date.pk).update(capacity=2)
+    date.refresh_from_db()
+    first = confirmed(date, 1)
+    confirmed(date, 2)
+    waiting = confirmed(date, 3)
+    assert waiting.status == "waitlisted"
+    outsiders = [services.request_enrolment(date.pk, person(100 + n)).enrolment for n in range(5)]
+
+    functions = [lambda: services.cancel(first.pk).result]
+    functions += [lambda pk=o.pk: services.confirm(pk).result for o in outsiders]
+    results, errors = run_concurrently(functions)
+
+    assert errors == []
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+    assert results[1:].count("waitlisted") == 5
+    assert assert_invariant(date) == 2
+    positions = sorted(
+        Enrolment.objects.filter(course_date=date, status="waitlisted").values_list(
+            "waitlist_position", flat=True
+        )
+    )
+    assert positions == [1, 2, 3, 4, 5]
+
+
+def test_same_form_sent_twice_at_once_stores_one_enrolment(date):
+    results, errors = run_concurrently(
+        [lambda: services.request_enrolment(date.pk, person(7)).result for _ in range(6)]
+    )
+    assert errors == []
+    assert sorted(results) == ["created"] + ["duplicate"] * 5
+    assert Enrolment.objects.filter(email="person7@example.org").count() == 1
