@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import feeds as news_feeds
 from home import views as home_views
 
 urlpatterns = [
@@ -16,6 +17,11 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("anmeldung/", include("enrolment.urls")),
+    path("suche/", home_views.search, name="search"),
+    path("feeds/aktuelles.rss", news_feeds.NewsRssFeed(), name="news_feed_rss"),
+    path("feeds/aktuelles.atom", news_feeds.NewsAtomFeed(), name="news_feed_atom"),
+    path("feeds/aktuelles/<slug:category>.rss", news_feeds.NewsRssFeed(), name="news_category_feed_rss"),
+    path("feeds/aktuelles/<slug:category>.atom", news_feeds.NewsAtomFeed(), name="news_category_feed_atom"),
 ]
 
 if settings.DEBUG:

@@ -4,6 +4,9 @@ Every block documents itself for editors (icon, description, preview) and
 renders through its own template under templates/components/streamfield/.
 """
 
+import re
+from urllib.parse import parse_qs, urlsplit
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -143,3 +146,110 @@ class BodyBlock(blocks.StreamBlock):
 
     class Meta:
         block_counts = {}
+
+
+class GalleryImageBlock(blocks.StructBlock):
+    image = ImageBlock(label=_("Bild"))
+    caption = blocks.CharBlock(label=_("Bildunterschrift"), required=False, max_length=250)
+
+
+class GalleryBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Titel"), required=False, max_length=120)
+    images = blocks.ListBlock(GalleryImageBlock(), label=_("Bilder"), min_num=2)
+
+    class Meta:
+        icon = "image"
+        label = _("Bildergalerie")
+        template = "components/streamfield/gallery_block.html"
+        description = _("Mehrere Bilder als Raster, jedes mit Alternativtext.")
+
+
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
+_VIMEO_ID = re.compile(r"^\d{4,12}$")
+
+
+def parse_video_url(url: str) -> dict | None:
+    """Provider, embed address (privacy-friendly host) and watch address of a video URL.
+
+    Only YouTube and Vimeo are known; anything else is rejected by VideoBlock.clean().
+    """
+    parts = urlsplit(url or "")
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    video_id = ""
+    if host in {"youtube.com", "youtube-nocookie.com"}:
+        if parts.path == "/watch":
+            video_id = parse_qs(parts.query).get("v", [""])[0]
+        elif parts.path.startswith(("/embed/", "/shorts/", "/live/")):
+            video_id = parts.path.split("/")[2]
+    elif host == "youtu.be":
+        video_id = parts.path.lstrip("/").split("/")[0]
+    if video_id and _YOUTUBE_ID.match(video_id):
+        return {
+            "provider": "YouTube",
+            "embed_url": f"https://www.youtube-nocookie.com/embed/{video_id}",
+            "watch_url": f"https://www.youtube.com/watch?v={video_id}",
+        }
+    if host in {"vimeo.com", "player.vimeo.com"}:
+        video_id = parts.path.rstrip("/").split("/")[-1]
+        if _VIMEO_ID.match(video_id):
+            return {
+                "provider": "Vimeo",
+                "embed_url": f"https://player.vimeo.com/video/{video_id}",
+                "watch_url": f"https://vimeo.com/{video_id}",
+            }
+    return None
+
+
+class VideoBlock(blocks.StructBlock):
+    """A video from YouTube or Vimeo behind a two-click privacy notice.
+
+    Nothing is requested from the provider until the visitor asks for it: without
+    JavaScript the button is a link to the video on the provider's site; with
+    static/js/video-consent.js the click puts the player in its place.
+    """
+
+    url = blocks.URLBlock(
+        label=_("Adresse des Videos"), help_text=_("Link zu einem Video auf YouTube oder Vimeo.")
+    )
+    title = blocks.CharBlock(
+        label=_("Titel des Videos"),
+        max_length=160,
+        help_text=_("Beschreibt das Video für Screenreader und vor dem Laden."),
+    )
+    caption = blocks.CharBlock(label=_("Bildunterschrift"), required=False, max_length=250)
+
+    class Meta:
+        icon = "media"
+        label = _("Video")
+        template = "components/streamfield/video_block.html"
+        description = _(
+            "Ein YouTube- oder Vimeo-Video, das erst nach Zustimmung der Besucher geladen wird."
+        )
+        preview_value = {
+            "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            "title": "Innovationskonferenz in Riesa",
+        }
+
+    def clean(self, value):
+        value = super().clean(value)
+        if parse_video_url(value.get("url")) is None:
+            raise StructBlockValidationError(
+                block_errors={
+                    "url": ValidationError(
+                        _("Bitte einen Link zu einem Video auf YouTube oder Vimeo angeben.")
+                    )
+                }
+            )
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["video"] = parse_video_url(value.get("url"))
+        return context
+
+
+class NewsBodyBlock(BodyBlock):
+    """The body of news articles: the standard blocks plus gallery and video."""
+
+    gallery = GalleryBlock()
+    video = VideoBlock()

@@ -1,6 +1,7 @@
 """Navigation, breadcrumbs and footer pieces for base.html."""
 
 from django import template
+from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
 from home.models import Partner
@@ -45,10 +46,24 @@ def breadcrumbs(context):
     root = _site_root(context)
     if page is None or root is None or page.depth <= root.depth:
         return {"ancestors": [], "page": page}
-    ancestors = (
+    request = context.get("request")
+    ancestors = list(
         Page.objects.ancestor_of(page).filter(depth__gte=root.depth).order_by("depth").live()
     )
-    return {"ancestors": list(ancestors), "page": page, "request": context.get("request")}
+    items = [
+        (_("Start") if position == 0 else ancestor.title, ancestor.get_full_url(request))
+        for position, ancestor in enumerate(ancestors)
+    ]
+    items.append((page.title, page.get_full_url(request)))
+    json_ld = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(items, start=1)
+        ],
+    }
+    return {"ancestors": ancestors, "page": page, "request": request, "json_ld": json_ld}
 
 
 @register.inclusion_tag("components/partner_logos.html")

@@ -1,0 +1,73 @@
+"""Site search over every live, public page: courses, news, standard pages.
+
+One search with Wagtail's search backend (``wagtail.search.backends.database``):
+SQLite FTS5 in development, PostgreSQL full-text with the German configuration
+(stemming: "Nachfolger" finds "Nachfolge") in production. On PostgreSQL a
+trigram search (pg_trgm, enabled by migration home 0003) adds spelling-tolerant
+hits and parts of German compounds ("Nachfolge" finds "Betriebsnachfolge"); on
+SQLite, which has neither, titles containing the words are added instead.
+"""
+
+import re
+
+from django.db import NotSupportedError, ProgrammingError, connection, transaction
+from wagtail.models import Page
+from wagtail.search.query import Fuzzy
+
+MAX_QUERY_LENGTH = 200
+MAX_RESULTS = 200
+
+_NOT_A_WORD = re.compile(r"[^\w\s-]+")
+
+
+def clean_query(raw: str) -> str:
+    """The query as the visitor typed it, trimmed and length-limited."""
+    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
+
+
+def search_terms(query: str) -> str:
+    """Only words: no quotes, stars or brackets that full-text syntaxes would interpret."""
+    words = _NOT_A_WORD.sub(" ", query).replace("_", " ").split()
+    return " ".join(word.strip("-") for word in words if word.strip("-"))
+
+
+def searchable_pages(site=None):
+    pages = Page.objects.live().public()
+    if site is not None:
+        pages = pages.descendant_of(site.root_page, inclusive=True)
+    return pages
+
+
+def search_pages(query: str, site=None) -> list[Page]:
+    """Pages matching the query, best first (full-text hits, then fuzzy ones)."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    pages = searchable_pages(site)
+    results = list(pages.search(terms, operator="and")[:MAX_RESULTS])
+    if not results and " " in terms:
+        results = list(pages.search(terms, operator="or")[:MAX_RESULTS])
+    seen = {page.pk for page in results}
+    if connection.vendor == "postgresql":
+        extra = _fuzzy(pages, terms)
+    else:
+        # SQLite's FTS5 matches whole words (and prefixes of the last one) only; a title
+        # that contains every word inside a compound ("Betriebsnachfolge") still counts.
+        extra = _titles_containing(pages, terms)
+    results += [page for page in extra if page.pk not in seen]
+    return results[:MAX_RESULTS]
+
+
+def _titles_containing(pages, terms):
+    for word in terms.split():
+        pages = pages.filter(title__icontains=word)
+    return list(pages.order_by("-first_published_at")[:MAX_RESULTS])
+
+
+def _fuzzy(pages, terms):
+    try:
+        with transaction.atomic():
+            return list(pages.search(Fuzzy(terms))[:MAX_RESULTS])
+    except (NotSupportedError, ProgrammingError):
+        # pg_trgm missing: full-text results only.
+        return []
