@@ -1,6 +1,156 @@
+"""Public views: the form, the "check your mail" page, and the pages behind
+the links in mails. A GET never changes anything (mail scanners fetch links);
+only the button's POST acts, and acting twice is harmless."""
+
+from django.conf import settings
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from courses.models import CourseDate
+
+from . import ratelimit, services, tokens
+from .forms import EnrolmentForm
+from .models import Enrolment
+
+RATE_LIMITED = _(
+    "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Anmeldungen. "
+    "Bitte versuchen Sie es in einer Stunde noch einmal oder rufen Sie uns an."
+)
 
 
+def _course_date_or_404(date_id: int) -> CourseDate:
+    course_date = get_object_or_404(CourseDate.objects.select_related("course"), pk=date_id)
+    if not course_date.course.live:
+        raise Http404
+    return course_date
+
+
+def _privacy_url(request) -> str:
+    from home.models import SiteSettings
+
+    page = SiteSettings.for_request(request).privacy_page
+    return page.url if page is not None else ""
+
+
+def _contact(course_date, request) -> dict:
+    from home.models import SiteSettings
+
+    course = course_date.course
+    site_settings = SiteSettings.for_request(request)
+    return {
+        "name": course.contact_name or site_settings.organisation,
+        "phone": course.contact_phone or site_settings.phone,
+        "email": course.contact_email or site_settings.email,
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def enrol(request, date_id):
-    # The enrolment form is built in the enrolment app's own change.
-    raise Http404
+    course_date = _course_date_or_404(date_id)
+    context = {"course_date": course_date, "course": course_date.course}
+    reason = services.closed_reason(course_date)
+    if reason:
+        context.update(reason=reason, contact=_contact(course_date, request))
+        return render(request, "enrolment/closed.html", context)
+    form_kwargs = {
+        "priced": bool(course_date.effective_price),
+        "privacy_url": _privacy_url(request),
+    }
+    status = 200
+    if request.method == "POST":
+        form = EnrolmentForm(request.POST, **form_kwargs)
+        if not ratelimit.hit("ip", ratelimit.client_ip(request)):
+            form.is_valid()
+            form.add_error(None, RATE_LIMITED)
+            status = 429
+        elif form.is_bot:
+            # Same answer as for a person; nothing is stored.
+            return redirect("enrolment:sent", date_id=course_date.pk)
+        elif form.is_valid():
+            if not ratelimit.hit("email", form.cleaned_data["email"]):
+                form.add_error(None, RATE_LIMITED)
+                status = 429
+            else:
+                try:
+                    services.request_enrolment(course_date.pk, form.cleaned_data)
+                except services.EnrolmentError as error:
+                    context.update(reason=error.message, contact=_contact(course_date, request))
+                    return render(request, "enrolment/closed.html", context)
+                return redirect("enrolment:sent", date_id=course_date.pk)
+        else:
+            status = 400
+    else:
+        form = EnrolmentForm(**form_kwargs)
+    context["form"] = form
+    return render(request, "enrolment/enrol_form.html", context, status=status)
+
+
+@never_cache
+def enrol_sent(request, date_id):
+    course_date = _course_date_or_404(date_id)
+    return render(
+        request,
+        "enrolment/sent.html",
+        {
+            "course_date": course_date,
+            "course": course_date.course,
+            "pending_hours": settings.ENROLMENT_PENDING_HOURS,
+        },
+    )
+
+
+def _enrolment_from_token(token: str, purpose: str) -> Enrolment:
+    pk = tokens.read_token(token, purpose)
+    if pk is None:
+        raise Http404
+    return get_object_or_404(
+        Enrolment.objects.select_related("course_date__course").filter(anonymised_at__isnull=True),
+        pk=pk,
+    )
+
+
+def _state_context(enrolment, request) -> dict:
+    course_date = enrolment.course_date
+    return {
+        "enrolment": enrolment,
+        "course_date": course_date,
+        "course": course_date.course,
+        "contact": _contact(course_date, request),
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    enrolment = _enrolment_from_token(token, tokens.CONFIRM)
+    if request.method == "POST":
+        services.confirm(enrolment.pk)
+        return redirect(request.path)
+    context = _state_context(enrolment, request)
+    context["expired"] = enrolment.status == Enrolment.Status.EXPIRED or enrolment.is_expired()
+    context["closed_reason"] = (
+        services.closed_reason(enrolment.course_date)
+        if enrolment.status == Enrolment.Status.PENDING
+        else None
+    )
+    context["cancel_url"] = tokens.cancel_url(enrolment)
+    return render(request, "enrolment/confirm.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cancel(request, token):
+    enrolment = _enrolment_from_token(token, tokens.CANCEL)
+    if request.method == "POST" and services.can_cancel(enrolment):
+        services.cancel(enrolment.pk)
+        return redirect(request.path)
+    context = _state_context(enrolment, request)
+    context["can_cancel"] = services.can_cancel(enrolment)
+    context["deadline"] = services.cancellation_deadline(enrolment.course_date)
+    context["started"] = enrolment.course_date.start <= timezone.now()
+    return render(request, "enrolment/cancel.html", context)

@@ -31,7 +31,7 @@ def person(n=None, **overrides):
     data = dict(PERSON)
     if n is not None:
         data["email"] = f"person{n}@example.org"
-        data["first_name"] = f"Person{n}"
+        data["last_name"] = "Muster-" + "".join(chr(97 + int(d)) for d in str(n))
     data.update(overrides)
     return data
 

@@ -1,0 +1,266 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import CourseDate
+from enrolment import services, tokens
+from enrolment.models import Enrolment
+from tests.enrolment.builders import confirmed, course_date, person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post(client, django_capture_on_commit_callbacks):
+    def call(url, data=None, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data or {}, **kwargs)
+
+    return call
+
+
+def form_data(n=1, **overrides):
+    data = {k: v for k, v in person(n).items() if k != "billing"}
+    data["consent"] = "on"
+    data.update(overrides)
+    return data
+
+
+def link(message, name):
+    return re.search(rf"https://akademie\.example\.org(/anmeldung/{name}/[^/\s]+/)", message.body)[
+        1
+    ]
+
+
+def test_form_renders_with_labels_and_no_pre_ticked_consent(client):
+    date = course_date()
+    response = client.get(reverse("enrolment:enrol", args=[date.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Anmeldung" in html and date.course.title in html
+    assert 'name="consent"' in html and "checked" not in html.split('name="consent"')[1][:80]
+    assert 'autocomplete="given-name"' in html
+    assert "Bitte lassen Sie dieses Feld leer" in html
+    assert 'name="billing"' not in html  # free course
+    assert "<legend" in html
+
+
+def test_priced_course_asks_for_billing(client, post):
+    date = course_date(price_override=120)
+    response = post(reverse("enrolment:enrol", args=[date.pk]), form_data())
+    assert response.status_code == 400
+    assert "Bitte wählen Sie, an wen die Rechnung gehen soll." in response.content.decode()
+    response = post(reverse("enrolment:enrol", args=[date.pk]), form_data(billing="company"))
+    assert response.status_code == 302
+    assert Enrolment.objects.get().billing == "company"
+
+
+def test_full_walk_enrol_confirm_cancel(client, post):
+    date = course_date(capacity=1)
+    response = post(reverse("enrolment:enrol", args=[date.pk]), form_data(1))
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert "Bitte prüfen Sie Ihr Postfach" in page.content.decode()
+
+    confirm_path = link(mail.outbox[-1], "bestaetigen")
+    # A GET (as a mail scanner does) changes nothing.
+    page = client.get(confirm_path)
+    assert "Anmeldung jetzt bestätigen" in page.content.decode()
+    assert Enrolment.objects.get().status == "pending"
+
+    response = post(confirm_path)
+    assert response.status_code == 302
+    page = client.get(confirm_path)
+    assert "Sie sind angemeldet" in page.content.decode()
+    assert "Laptop oder Tablet" in page.content.decode()
+    date.refresh_from_db()
+    assert date.seats_confirmed == 1
+    assert "Sie sind angemeldet" in mail.outbox[-1].body
+
+    # a second person lands on the waitlist
+    post(reverse("enrolment:enrol", args=[date.pk]), form_data(2))
+    second_confirm = link(mail.outbox[-1], "bestaetigen")
+    post(second_confirm)
+    assert "Sie stehen auf Platz 1 der Warteliste" in client.get(second_confirm).content.decode()
+
+    # the first cancels through the link in the mail
+    first_confirmed_mail = next(
+        m for m in mail.outbox if m.subject.startswith("Sie sind angemeldet")
+    )
+    cancel_path = link(first_confirmed_mail, "abmelden")
+    assert "Ja, jetzt abmelden" in client.get(cancel_path).content.decode()
+    assert Enrolment.objects.filter(status="confirmed").count() == 1
+    post(cancel_path)
+    assert "Sie sind abgemeldet" in client.get(cancel_path).content.decode()
+    second = Enrolment.objects.get(email="person2@example.org")
+    assert second.status == "confirmed"
+    assert mail.outbox[-1].to == ["person2@example.org"]
+    assert "nachgerückt" in mail.outbox[-1].body
+
+
+def test_confirm_link_used_twice_is_harmless(client, post):
+    date = course_date()
+    enrolment = services.request_enrolment(date.pk, person(1)).enrolment
+    path = reverse("enrolment:confirm", args=[tokens.make_token(enrolment.pk, tokens.CONFIRM)])
+    post(path)
+    post(path)
+    date.refresh_from_db()
+    assert date.seats_confirmed == 1
+    assert "Sie sind angemeldet" in client.get(path).content.decode()
+
+
+def test_expired_link_says_so(client, post, settings):
+    date = course_date()
+    enrolment = services.request_enrolment(date.pk, person(1)).enrolment
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        created_at=timezone.now() - timedelta(hours=49)
+    )
+    path = reverse("enrolment:confirm", args=[tokens.make_token(enrolment.pk, tokens.CONFIRM)])
+    assert "Dieser Link ist abgelaufen" in client.get(path).content.decode()
+    post(path)
+    assert "Dieser Link ist abgelaufen" in client.get(path).content.decode()
+    date.refresh_from_db()
+    assert date.seats_confirmed == 0
+
+
+@pytest.mark.parametrize("name", ["confirm", "cancel"])
+def test_tampered_or_foreign_links_are_404(client, name):
+    date = course_date()
+    enrolment = confirmed(date, 1)
+    good = tokens.make_token(enrolment.pk, tokens.CONFIRM if name == "confirm" else tokens.CANCEL)
+    other = tokens.make_token(enrolment.pk, tokens.CANCEL if name == "confirm" else tokens.CONFIRM)
+    for token in [good[:-2] + "xx", other, "abc", "1:" + good]:
+        assert client.get(reverse(f"enrolment:{name}", args=[token])).status_code == 404
+        assert client.post(reverse(f"enrolment:{name}", args=[token])).status_code == 404
+
+
+def test_links_use_the_canonical_site_url_whatever_the_host(client, post, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    date = course_date()
+    post(
+        reverse("enrolment:enrol", args=[date.pk]),
+        form_data(),
+        HTTP_HOST="evil.example.com",
+        HTTP_X_FORWARDED_HOST="evil.example.com",
+    )
+    assert "evil.example.com" not in mail.outbox[-1].body
+    assert "https://akademie.example.org/anmeldung/bestaetigen/" in mail.outbox[-1].body
+
+
+def test_cancel_after_deadline_shows_whom_to_call(client, post):
+    date = course_date(days=0, capacity=2)
+    CourseDate.objects.filter(pk=date.pk).update(start=timezone.now() + timedelta(hours=5))
+    enrolment = confirmed(date, 1)
+    path = reverse("enrolment:cancel", args=[tokens.make_token(enrolment.pk, tokens.CANCEL)])
+    html = client.get(path).content.decode()
+    assert "Bitte rufen Sie uns an" in html
+    assert "03521 4768-12" in html
+    assert "Ja, jetzt abmelden" not in html
+    post(path)
+    enrolment.refresh_from_db()
+    assert enrolment.status == "confirmed"
+
+
+def test_double_submission_gets_the_same_answer_and_one_enrolment(client, post):
+    date = course_date()
+    first = post(reverse("enrolment:enrol", args=[date.pk]), form_data())
+    second = post(
+        reverse("enrolment:enrol", args=[date.pk]), form_data(email="PERSON1@Example.org")
+    )
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Enrolment.objects.count() == 1
+    assert len(mail.outbox) == 2  # the second mail goes to the address, not to the page
+
+
+def test_already_confirmed_address_gets_details_by_mail_only(client, post):
+    date = course_date()
+    confirmed(date, 1)
+    mail.outbox.clear()
+    response = post(reverse("enrolment:enrol", args=[date.pk]), form_data(1))
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "schon" not in page
+    assert "schon eine Anmeldung" in mail.outbox[0].body
+
+
+def test_honeypot_gets_the_same_answer_and_stores_nothing(client, post):
+    date = course_date()
+    response = post(reverse("enrolment:enrol", args=[date.pk]), form_data(website="http://spam"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("enrolment:sent", args=[date.pk])
+    assert not Enrolment.objects.exists()
+    assert mail.outbox == []
+
+
+def test_rate_limit_per_address(client, post, settings):
+    settings.ENROLMENT_RATE_LIMIT = {"ip": (100, 3600), "email": (2, 3600)}
+    date = course_date()
+    for _ in range(2):
+        assert post(reverse("enrolment:enrol", args=[date.pk]), form_data()).status_code == 302
+    response = post(reverse("enrolment:enrol", args=[date.pk]), form_data())
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "versuchen Sie es in einer Stunde noch einmal" in html
+    assert 'value="Erika"' in html  # what was typed is kept
+
+
+def test_rate_limit_per_ip(client, post, settings):
+    settings.ENROLMENT_RATE_LIMIT = {"ip": (3, 3600), "email": (100, 3600)}
+    date = course_date()
+    for n in range(3):
+        assert post(reverse("enrolment:enrol", args=[date.pk]), form_data(n)).status_code == 302
+    response = post(reverse("enrolment:enrol", args=[date.pk]), form_data(9))
+    assert response.status_code == 429
+    assert Enrolment.objects.count() == 3
+    other = post(reverse("enrolment:enrol", args=[date.pk]), form_data(10), REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "fields, text",
+    [
+        ({"status": "cancelled", "cancellation_reason": "Krank"}, "abgesagt"),
+        ({"registration_deadline": timezone.now() - timedelta(minutes=1)}, "Anmeldeschluss"),
+        ({"days": -1}, "begonnen"),
+    ],
+)
+def test_closed_dates_say_so_on_get_and_post(client, post, fields, text):
+    date = course_date(**fields)
+    for response in (
+        client.get(reverse("enrolment:enrol", args=[date.pk])),
+        post(reverse("enrolment:enrol", args=[date.pk]), form_data()),
+    ):
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert text in html
+        assert "Verbindlich anmelden" not in html
+    assert not Enrolment.objects.exists()
+
+
+def test_unknown_or_unpublished_date_is_404(client):
+    assert client.get(reverse("enrolment:enrol", args=[999999])).status_code == 404
+    date = course_date()
+    date.course.unpublish()
+    assert client.get(reverse("enrolment:enrol", args=[date.pk])).status_code == 404
+
+
+def test_missing_csrf_token_is_refused(post):
+    from django.test import Client
+
+    date = course_date()
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("enrolment:enrol", args=[date.pk]), form_data())
+    assert response.status_code == 403
+    assert not Enrolment.objects.exists()
+
+
+def test_pages_behind_links_are_not_cached(client):
+    date = course_date()
+    enrolment = confirmed(date, 1)
+    path = reverse("enrolment:cancel", args=[tokens.make_token(enrolment.pk, tokens.CANCEL)])
+    assert "no-store" in client.get(path)["Cache-Control"]
