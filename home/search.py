@@ -22,7 +22,8 @@ _NOT_A_WORD = re.compile(r"[^\w\s-]+")
 
 def clean_query(raw: str) -> str:
     """The query as the visitor typed it, trimmed and length-limited."""
-    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
+    printable = "".join(ch if ch.isprintable() else " " for ch in (raw or ""))
+    return " ".join(printable.split())[:MAX_QUERY_LENGTH]
 
 
 def search_terms(query: str) -> str:
