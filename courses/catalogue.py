@@ -4,7 +4,7 @@ The number of queries does not depend on how many courses or dates there are.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,11 +39,11 @@ def active_filters(filterset, data) -> list[dict]:
             chips.append((name, None, _("Suche: „%(text)s“") % {"text": value}))
         elif isinstance(value, str):
             chips.append((name, None, str(dict(field.choices).get(value, value))))
-        elif isinstance(value, QuerySet):
-            chips.extend((name, obj.slug, obj.name) for obj in value)
+        elif all(hasattr(item, "slug") for item in value):  # topics, groups, trades
+            chips.extend((name, item.slug, item.name) for item in value)
         else:
             labels = dict(field.choices)
-            chips.extend((name, v, str(labels.get(v, v))) for v in value)
+            chips.extend((name, item, str(labels.get(item, item))) for item in value)
     result = []
     for name, value, label in chips:
         remaining = data.copy()

@@ -49,6 +49,18 @@ def upcoming_dates(now=None):
     return CourseDate.objects.upcoming(now).planned()
 
 
+class AnyPlaceField(forms.MultipleChoiceField):
+    """Offers the places with dates, but accepts any place name (a bookmarked place
+    without dates simply finds nothing)."""
+
+    def valid_value(self, value):
+        return 0 < len(value) <= 80
+
+
+class PlaceFilter(django_filters.MultipleChoiceFilter):
+    field_class = AnyPlaceField
+
+
 class CheckboxFilter(django_filters.Filter):
     """A single checkbox; its method filters only when it is ticked."""
 
@@ -67,7 +79,7 @@ class CatalogueFilter(django_filters.FilterSet):
     )
     thema = django_filters.ModelMultipleChoiceFilter(
         label=_("Thema"),
-        field_name="topics",
+        field_name="topics__slug",
         to_field_name="slug",
         queryset=Topic.objects.all(),
         widget=CHECKBOXES,
@@ -75,7 +87,7 @@ class CatalogueFilter(django_filters.FilterSet):
     )
     zielgruppe = django_filters.ModelMultipleChoiceFilter(
         label=_("Zielgruppe"),
-        field_name="target_groups",
+        field_name="target_groups__slug",
         to_field_name="slug",
         queryset=TargetGroup.objects.all(),
         widget=CHECKBOXES,
@@ -83,7 +95,7 @@ class CatalogueFilter(django_filters.FilterSet):
     )
     gewerk = django_filters.ModelMultipleChoiceFilter(
         label=_("Gewerkegruppe"),
-        field_name="trades",
+        field_name="trades__slug",
         to_field_name="slug",
         queryset=Trade.objects.all(),
         widget=CHECKBOXES,
@@ -95,7 +107,7 @@ class CatalogueFilter(django_filters.FilterSet):
         choices=CourseFormat.choices,
         widget=CHECKBOXES,
     )
-    ort = django_filters.MultipleChoiceFilter(
+    ort = PlaceFilter(
         label=_("Ort"),
         method="filter_location",
         widget=CHECKBOXES,
