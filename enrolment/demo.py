@@ -1,0 +1,107 @@
+"""Demo enrolments (run by ``manage.py load_demo`` after home and courses).
+
+Made through the services, so seat counters always equal the rows. Seats the
+catalogue demo marked as taken are filled with demo people; the learner
+lernende@example.org gets one confirmed seat (and a waitlist place on a full
+date, if there is one). Idempotent; no demo mail is sent.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from courses.models import CourseDate
+
+from . import services
+from .models import Enrolment, OutgoingMail
+
+LEARNER = {
+    "salutation": "frau",
+    "first_name": "Lena",
+    "last_name": "Lehmann",
+    "email": "lernende@example.org",
+    "phone": "03521 000000",
+    "role": "journeyman",
+    "company": "Elektro Lehmann",
+    "trade": "Elektrotechnik",
+    "postcode": "01662",
+    "billing": "private",
+}
+FIRST_NAMES = ["Jonas", "Marie", "Paul", "Sophie", "Felix", "Emma", "Lukas", "Hannah", "Tom", "Lea"]
+LAST_NAMES = ["Richter", "Schubert", "Wagner", "Krause", "Hoffmann", "Lange", "Vogel", "Fischer"]
+TRADES = ["Tischler", "Dachdecker", "Elektrotechnik", "Maler", "Bäcker", "Metallbau"]
+
+
+def _person(date_pk: int, n: int) -> dict:
+    return {
+        "first_name": FIRST_NAMES[n % len(FIRST_NAMES)],
+        "last_name": LAST_NAMES[(n + date_pk) % len(LAST_NAMES)],
+        "email": f"demo-{date_pk}-{n}@example.org",
+        "role": ["apprentice", "journeyman", "master", "owner", "successor"][n % 5],
+        "trade": TRADES[n % len(TRADES)],
+        "postcode": "01587",
+        "company": f"{TRADES[n % len(TRADES)]} {LAST_NAMES[n % len(LAST_NAMES)]}",
+    }
+
+
+def _fill_taken_seats(date: CourseDate) -> int:
+    """Turn seats the catalogue demo marked as taken into real enrolments."""
+    with transaction.atomic():
+        locked = CourseDate.objects.select_for_update().get(pk=date.pk)
+        counted = locked.enrolments.filter(status=Enrolment.Status.CONFIRMED).count()
+        wanted = locked.seats_confirmed
+        if wanted == counted:
+            return 0
+        CourseDate.objects.filter(pk=date.pk).update(seats_confirmed=counted)
+    made = 0
+    n = 0
+    while made < wanted - counted and n < wanted * 3:
+        try:
+            services.staff_enrol(date.pk, _person(date.pk, n))
+            made += 1
+        except services.EnrolmentError:
+            pass
+        n += 1
+    return made
+
+
+def load(stdout=None) -> dict:
+    now = timezone.now()
+    dates = list(
+        CourseDate.objects.planned()
+        .filter(start__gt=now)
+        .select_related("course")
+        .order_by("start")
+    )
+    if not dates:
+        return {}
+    last_mail = OutgoingMail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    made = sum(_fill_taken_seats(date) for date in dates)
+
+    learner = Enrolment.objects.active().filter(email=LEARNER["email"])
+    open_dates = [d for d in dates if services.closed_reason(d, now) is None]
+    if not learner.filter(status=Enrolment.Status.CONFIRMED).exists():
+        free = [d for d in open_dates if d.seats_confirmed < d.capacity]
+        if free:
+            services.staff_enrol(free[0].pk, LEARNER)
+            made += 1
+    full = [
+        d
+        for d in CourseDate.objects.planned()
+        .filter(pk__in=[d.pk for d in open_dates])
+        .order_by("start")
+        if d.seats_confirmed >= d.capacity
+    ]
+    if (
+        full
+        and not learner.filter(status=Enrolment.Status.WAITLISTED).exists()
+        and not learner.filter(course_date=full[0]).exists()
+    ):
+        services.staff_enrol(full[0].pk, LEARNER)
+        made += 1
+
+    # Demo people get no mail: drop what the services queued (the after-commit
+    # task finds nothing to send).
+    OutgoingMail.objects.filter(pk__gt=last_mail).delete()
+    if stdout is not None:
+        stdout.write(f"Anmeldungen: {made} Demo-Anmeldungen angelegt.")
+    return {"enrolments": made}
