@@ -6,11 +6,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from academy import views as academy_views
 from home import feeds as news_feeds
 from home import views as home_views
 
 urlpatterns = [
     path("healthz/", home_views.healthz, name="healthz"),
+    path("ping/", academy_views.ping, name="ping"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("django-admin/", admin.site.urls),

@@ -16,7 +16,11 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="academy-test-media-")
 VAR_DIR = VAR_DIR / "test"
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 if not os.environ.get("DATABASE_URL"):
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
+    # A file, not memory, so that threads and the live server share it; one per
+    # process, so that parallel runs never open each other's database.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")
+    }
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "german"}
 }

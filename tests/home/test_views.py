@@ -64,3 +64,11 @@ def test_server_error_page_is_german_and_has_no_traceback(home_page):
 def test_unknown_host_is_rejected(client):
     response = client.get("/healthz/", HTTP_HOST="evil.example.com")
     assert response.status_code == 400
+
+
+def test_ping_answers_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/ping/")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert "no-cache" in response["Cache-Control"]
