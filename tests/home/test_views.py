@@ -61,12 +61,12 @@ def test_server_error_page_is_german_and_has_no_traceback(home_page):
     assert "kaputt" not in html and "Traceback" not in html
 
 
-def test_unknown_host_is_rejected(client):
+def test_unknown_host_is_rejected(client, home_page):
     response = client.get("/healthz/", HTTP_HOST="evil.example.com")
     assert response.status_code == 400
 
 
-def test_ping_answers_without_touching_the_database(client, django_assert_num_queries):
+def test_ping_answers_without_touching_the_database(client, db, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/ping/")
     assert response.status_code == 200
