@@ -1,0 +1,123 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from courses.models import CourseDate
+from tests.factories import CourseDateFactory, CoursePageFactory, TopicFactory
+
+from .conftest import in_days
+
+pytestmark = pytest.mark.django_db
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def parse(response) -> Calendar:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return Calendar.from_ical(response.content)
+
+
+def events(calendar):
+    return list(calendar.walk("VEVENT"))
+
+
+def test_single_date_download(client, catalogue):
+    course = CoursePageFactory(
+        parent=catalogue, title="Social Media", teaser="Zeigen Sie Ihre Arbeit."
+    )
+    date = CourseDateFactory(
+        course=course,
+        start=datetime.datetime(2099, 7, 1, 9, tzinfo=BERLIN),
+        end=datetime.datetime(2099, 7, 1, 16, tzinfo=BERLIN),
+        venue_name="Qualifizierungszentrum",
+        city="Riesa",
+    )
+    response = client.get(f"{course.url}termin/{date.pk}/kalender/")
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    assert response["Content-Disposition"].endswith('.ics"')
+    calendar = parse(response)
+
+    timezones = list(calendar.walk("VTIMEZONE"))
+    assert [str(tz["TZID"]) for tz in timezones] == ["Europe/Berlin"]
+    (event,) = events(calendar)
+    assert str(event["SUMMARY"]) == "Social Media"
+    assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
+    assert event.decoded("DTSTART") == datetime.datetime(2099, 7, 1, 9, tzinfo=BERLIN)
+    assert event.decoded("DTEND").hour == 16
+    assert "Riesa" in str(event["LOCATION"])
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert str(event["URL"]).endswith(course.url)
+    uid = str(event["UID"])
+    assert uid.startswith(f"termin-{date.pk}@")
+    # stable: the same UID on the next download and in the feed
+    again = events(parse(client.get(f"{course.url}termin/{date.pk}/kalender/")))[0]
+    assert str(again["UID"]) == uid
+    feed_uids = [str(e["UID"]) for e in events(parse(client.get("/kurse/kalender/")))]
+    assert uid in feed_uids
+
+
+def test_cancelled_date_is_marked_cancelled(client, catalogue):
+    course = CoursePageFactory(parent=catalogue, title="Design Thinking")
+    date = CourseDateFactory(
+        course=course,
+        start=in_days(5),
+        end=in_days(5, 16),
+        status=CourseDate.Status.CANCELLED,
+        cancellation_reason="Referentin erkrankt",
+    )
+    (event,) = events(parse(client.get(f"{course.url}termin/{date.pk}/kalender/")))
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert "Referentin erkrankt" in str(event["DESCRIPTION"])
+
+
+def test_sessions_become_one_event_per_day(client, catalogue):
+    course = CoursePageFactory(parent=catalogue, title="3D-Druck")
+    date = CourseDateFactory(
+        course=course,
+        start=datetime.datetime(2099, 3, 2, 8, tzinfo=BERLIN),
+        end=datetime.datetime(2099, 3, 3, 16, tzinfo=BERLIN),
+        sessions=[
+            (
+                "session",
+                {
+                    "date": datetime.date(2099, 3, day),
+                    "start_time": datetime.time(8),
+                    "end_time": datetime.time(16),
+                    "note": "",
+                },
+            )
+            for day in (2, 3)
+        ],
+    )
+    found = events(parse(client.get(f"{course.url}termin/{date.pk}/kalender/")))
+    assert [e.decoded("DTSTART").day for e in found] == [2, 3]
+    assert len({str(e["UID"]) for e in found}) == 2
+
+
+def test_date_of_another_course_is_not_found(client, catalogue):
+    first = CoursePageFactory(parent=catalogue)
+    other = CourseDateFactory(course=CoursePageFactory(parent=catalogue))
+    assert client.get(f"{first.url}termin/{other.pk}/kalender/").status_code == 404
+
+
+def test_feed_lists_upcoming_dates_optionally_by_topic(client, catalogue):
+    digital = TopicFactory(name="Digitalisierung", slug="digitalisierung")
+    succession = TopicFactory(name="Betriebsnachfolge", slug="betriebsnachfolge")
+    a = CoursePageFactory(parent=catalogue, title="Zeiterfassung", topics=[digital])
+    b = CoursePageFactory(parent=catalogue, title="Nachfolge", topics=[succession])
+    CourseDateFactory(course=a, start=in_days(3), end=in_days(3, 16))
+    CourseDateFactory(course=b, start=in_days(4), end=in_days(4, 16))
+    CourseDateFactory(course=b, start=in_days(-4), end=in_days(-4, 16))  # past
+    draft = CoursePageFactory(parent=catalogue, title="Entwurf", live=False)
+    CourseDateFactory(course=draft, start=in_days(5), end=in_days(5, 16))
+
+    response = client.get("/kurse/kalender/")
+    assert response["Content-Disposition"].startswith("inline")
+    everything = events(parse(response))
+    assert sorted(str(e["SUMMARY"]) for e in everything) == ["Nachfolge", "Zeiterfassung"]
+    only = events(parse(client.get("/kurse/kalender/?thema=digitalisierung")))
+    assert [str(e["SUMMARY"]) for e in only] == ["Zeiterfassung"]
+    unknown = events(parse(client.get("/kurse/kalender/?thema=" + "x" * 500)))
+    assert len(unknown) == 2
