@@ -25,5 +25,7 @@ def course_date_ics(course_date, url: str = "") -> bytes:
 def location_text(course_date) -> str:
     if course_date.is_online:
         return "Online"
-    parts = [course_date.venue_name, course_date.venue_address, course_date.city]
+    parts = [course_date.venue_name, course_date.venue_address]
+    if course_date.city and course_date.city not in course_date.venue_address:
+        parts.append(course_date.city)
     return ", ".join(p for p in parts if p)
