@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 # The same escapes as Django's json_script: nothing in a title can end the script.
@@ -34,8 +35,8 @@ def course_instance(date, request, instructors: list[dict]) -> dict:
     instance = {
         "@type": "CourseInstance",
         "courseMode": "Online" if date.is_online else COURSE_MODES.get(date.course.format),
-        "startDate": date.start.isoformat(),
-        "endDate": date.end.isoformat(),
+        "startDate": timezone.localtime(date.start).isoformat(),
+        "endDate": timezone.localtime(date.end).isoformat(),
         "eventStatus": "https://schema.org/EventCancelled"
         if date.is_cancelled
         else "https://schema.org/EventScheduled",
@@ -53,7 +54,9 @@ def course_instance(date, request, instructors: list[dict]) -> dict:
         },
     }
     if date.registration_deadline:
-        instance["offers"]["validThrough"] = date.registration_deadline.isoformat()
+        instance["offers"]["validThrough"] = timezone.localtime(
+            date.registration_deadline
+        ).isoformat()
     if instructors:
         instance["instructor"] = instructors
     return instance
