@@ -491,8 +491,8 @@ class NewsPage(SeoMixin, Page):
             "@type": "NewsArticle",
             "headline": self.title[:110],
             "description": self.get_meta_description(),
-            "datePublished": self.date.isoformat(),
-            "dateModified": (self.last_published_at or self.date).isoformat(),
+            "datePublished": timezone.localtime(self.date).isoformat(),
+            "dateModified": timezone.localtime(self.last_published_at or self.date).isoformat(),
             "mainEntityOfPage": self.get_full_url(request),
             "publisher": {"@type": "Organization", "name": "Innovationsakademie Handwerk"},
         }

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import PageViewRestriction
 
@@ -233,3 +234,24 @@ def test_every_page_has_a_search_box(client, content):
     form = re.search(r'<form class="site-search[^>]*>', html).group(0)
     assert 'role="search"' in form and 'action="/suche/"' in form
     assert '<label class="visually-hidden" for="site-search-q">Suchbegriff</label>' in html
+
+
+@pytest.mark.django_db
+def test_staff_see_logged_queries_and_can_promote_results(client, content):
+    from tests.factories import UserFactory
+
+    client.get("/suche/", {"q": "Betriebsnachfolge"})
+    staff = UserFactory(username="redaktion", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+
+    report = client.get(reverse("wagtailsearchpromotions:search_terms"))
+    promotions = client.get("/admin/searchpicks/")
+
+    assert report.status_code == 200 and "betriebsnachfolge" in report.content.decode()
+    assert promotions.status_code == 200
+
+
+@pytest.mark.django_db
+def test_visitors_cannot_see_the_query_log(client, content):
+    response = client.get(reverse("wagtailsearchpromotions:search_terms"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
