@@ -28,4 +28,13 @@ def hit(kind: str, value: str) -> bool:
 
 
 def client_ip(request) -> str:
+    """The client's address. Behind a trusted reverse proxy set
+    ENROLMENT_CLIENT_IP_HEADER (e.g. "HTTP_X_FORWARDED_FOR"): its last entry,
+    the one the proxy added, is used; otherwise REMOTE_ADDR."""
+    header = getattr(settings, "ENROLMENT_CLIENT_IP_HEADER", "")
+    if header:
+        forwarded = [part.strip() for part in request.META.get(header, "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if forwarded:
+            return forwarded[-1][:64]
     return request.META.get("REMOTE_ADDR", "") or "unknown"

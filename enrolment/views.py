@@ -129,7 +129,10 @@ def _state_context(enrolment, request) -> dict:
 def confirm(request, token):
     enrolment = _enrolment_from_token(token, tokens.CONFIRM)
     if request.method == "POST":
-        services.confirm(enrolment.pk)
+        try:
+            services.confirm(enrolment.pk)
+        except Enrolment.DoesNotExist:  # deleted by staff a moment ago
+            raise Http404 from None
         return redirect(request.path)
     context = _state_context(enrolment, request)
     context["expired"] = enrolment.status == Enrolment.Status.EXPIRED or enrolment.is_expired()
@@ -147,7 +150,10 @@ def confirm(request, token):
 def cancel(request, token):
     enrolment = _enrolment_from_token(token, tokens.CANCEL)
     if request.method == "POST" and services.can_cancel(enrolment):
-        services.cancel(enrolment.pk)
+        try:
+            services.cancel(enrolment.pk)
+        except Enrolment.DoesNotExist:  # deleted by staff a moment ago
+            raise Http404 from None
         return redirect(request.path)
     context = _state_context(enrolment, request)
     context["can_cancel"] = services.can_cancel(enrolment)

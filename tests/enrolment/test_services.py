@@ -309,3 +309,14 @@ def test_mail_with_script_in_names_stays_inert(run):
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
     assert "\n" not in message.subject
+
+
+def test_publishing_an_old_revision_keeps_the_seat_counter():
+    date = course_date(capacity=5)
+    page = date.course.specific
+    old_revision = page.save_revision()  # carries seats_confirmed=0
+    confirmed(date, 1)
+    confirmed(date, 2)
+    old_revision.publish()
+    date.refresh_from_db()
+    assert date.seats_confirmed == 2 == date.enrolments.filter(status="confirmed").count()

@@ -264,3 +264,20 @@ def test_pages_behind_links_are_not_cached(client):
     enrolment = confirmed(date, 1)
     path = reverse("enrolment:cancel", args=[tokens.make_token(enrolment.pk, tokens.CANCEL)])
     assert "no-store" in client.get(path)["Cache-Control"]
+
+
+def test_client_ip_behind_a_trusted_proxy(rf, settings):
+    from enrolment.ratelimit import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == "10.0.0.1"
+    settings.ENROLMENT_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    assert client_ip(request) == "203.0.113.9"
+
+
+def test_huge_request_body_is_refused(client):
+    date = course_date()
+    data = form_data(remarks="x" * (6 * 1024 * 1024))
+    response = client.post(reverse("enrolment:enrol", args=[date.pk]), data)
+    assert response.status_code == 400
+    assert not Enrolment.objects.exists()
