@@ -16,6 +16,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from courses.models import CourseDate, CoursePage, Topic
 
 from . import services
+from .exports import safe_cell
 from .forms import StaffEnrolmentForm
 from .models import Enrolment, OutgoingMail
 
@@ -71,6 +72,11 @@ class StatusColumn(Column):
 class EnrolmentIndexView(generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("course_date__course")
+
+    def preprocess_field_value(self, field, value, export_format):
+        """The listing's own CSV/XLSX export: names typed by the public stay inert text."""
+        value = super().preprocess_field_value(field, value, export_format)
+        return safe_cell(value) if isinstance(value, str) else value
 
     def get_header_buttons(self):
         buttons = super().get_header_buttons()

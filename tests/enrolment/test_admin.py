@@ -253,3 +253,12 @@ def test_publishing_raised_capacity_promotes_and_cancelled_date_informs(staff, r
     assert mail.outbox == []
     date.refresh_from_db()
     assert date.seats_confirmed == 0
+
+
+def test_listing_export_neutralises_formulas(client, staff):
+    date = course_date()
+    services.staff_enrol(date.pk, person(1, company="=cmd|' /C calc'!A0"))
+    response = client.get(reverse("enrolment_admin:index"), {"export": "csv"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "'=cmd" in body
+    assert ",=cmd" not in body
