@@ -218,7 +218,7 @@ class EnrolmentViewSet(ModelViewSet):
     search_fields = ["first_name", "last_name", "email", "company"]
     search_backend_name = None
     list_display = [
-        Column("__str__", label=_("Name"), accessor="__str__"),
+        "__str__",
         "email",
         "company",
         DateColumn("course_date", label=_("Termin")),
