@@ -1,5 +1,6 @@
 """Editor forms of the catalogue."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,7 +58,7 @@ class CoursePageForm(WagtailAdminPageForm):
         if formset is None or not formset.is_bound:
             return cleaned_data
         for form in formset.forms:
-            if not form.instance.pk or not formset._should_delete_form(form):
+            if not form.instance.pk or not self._marked_for_removal(form):
                 continue
             stored = formset.model._base_manager.filter(pk=form.instance.pk).first()
             if stored is None:
@@ -70,10 +71,20 @@ class CoursePageForm(WagtailAdminPageForm):
                     "ab (Status „abgesagt“ mit Grund)."
                 ) % {"start": start}
                 self.add_error(None, message)
-                if form.errors is not None:  # cleans the form if not done yet
-                    form.add_error(None, message)
                 self._keep_date(form)
         return cleaned_data
+
+    @staticmethod
+    def _marked_for_removal(form) -> bool:
+        # The page form is cleaned before its formsets, so read the raw checkbox.
+        field = form.fields.get("DELETE")
+        if field is None:
+            return False
+        raw = field.widget.value_from_datadict(form.data, form.files, form.add_prefix("DELETE"))
+        try:
+            return bool(field.clean(raw))
+        except ValidationError:
+            return False
 
     @staticmethod
     def _keep_date(form):

@@ -6,7 +6,12 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from .models import TargetGroup, Topic, Trade, Trainer
 
 
-class TopicViewSet(SnippetViewSet):
+class CatalogueSnippetViewSet(SnippetViewSet):
+    # Plain database look-ups: short lists, and they work the same on SQLite and PostgreSQL.
+    search_backend_name = None
+
+
+class TopicViewSet(CatalogueSnippetViewSet):
     model = Topic
     icon = "tag"
     menu_label = _("Themen")
@@ -15,7 +20,7 @@ class TopicViewSet(SnippetViewSet):
     ordering = ["sort_order", "name"]
 
 
-class TargetGroupViewSet(SnippetViewSet):
+class TargetGroupViewSet(CatalogueSnippetViewSet):
     model = TargetGroup
     icon = "group"
     menu_label = _("Zielgruppen")
@@ -24,7 +29,7 @@ class TargetGroupViewSet(SnippetViewSet):
     ordering = ["sort_order", "name"]
 
 
-class TradeViewSet(SnippetViewSet):
+class TradeViewSet(CatalogueSnippetViewSet):
     model = Trade
     icon = "cogs"
     menu_label = _("Gewerkegruppen")
@@ -33,13 +38,13 @@ class TradeViewSet(SnippetViewSet):
     ordering = ["sort_order", "name"]
 
 
-class TrainerViewSet(SnippetViewSet):
+class TrainerViewSet(CatalogueSnippetViewSet):
     model = Trainer
     icon = "user"
     menu_label = _("Trainerinnen und Trainer")
     list_display = ["name", "organisation", "user"]
     list_filter = ["partner"]
-    search_fields = ["name"]
+    search_fields = ["name", "external_organisation", "partner__name"]
     ordering = ["name"]
 
 
