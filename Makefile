@@ -28,7 +28,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 $(ASSETS): node_modules/.package-lock.json
 	mkdir -p static/build
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css static/build/bootstrap.min.css
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/build/
 
 install: $(STAMP) $(ASSETS) ## Create .venv and install Python and npm dependencies, build assets
 

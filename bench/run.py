@@ -33,6 +33,7 @@ HZ = os.sysconf("SC_CLK_TCK")
 
 
 def bench_env() -> dict:
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
     secret_file = BENCH_DIR / "secret-key"
     if not secret_file.exists():
         secret_file.write_text(secrets.token_urlsafe(64))
@@ -156,7 +157,7 @@ def run_wrk(url: str, seconds: float, connections: int) -> dict:
             "--connections",
             str(connections),
             "--duration",
-            f"{seconds}s",
+            f"{int(seconds)}s",
             "--timeout",
             "10s",
             "--script",
@@ -175,7 +176,7 @@ def run_wrk(url: str, seconds: float, connections: int) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=4.0, help="duration of one wrk run")
+    parser.add_argument("--seconds", type=int, default=4, help="duration of one wrk run")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=8200)
     parser.add_argument("--reseed", action="store_true")

@@ -64,3 +64,20 @@ def test_sqlite_is_opened_for_concurrent_writers(settings, db):
 def test_german_first(settings):
     assert settings.LANGUAGE_CODE == "de"
     assert settings.TIME_ZONE == "Europe/Berlin"
+
+
+def test_static_files_collect_with_hashed_names_for_production(tmp_path):
+    result = run_manage(
+        "collectstatic",
+        "--noinput",
+        "-v0",
+        env_overrides={
+            "SECRET_KEY": GOOD_KEY,
+            "ALLOWED_HOSTS": "akademie.example.org",
+            "STATIC_ROOT": str(tmp_path),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "build/bootstrap.min.css" in manifest and "css/theme.css" in manifest
+    assert list(tmp_path.glob("css/theme.*.css.gz")), "compressed, hashed copies for WhiteNoise"
