@@ -84,7 +84,12 @@ def can_cancel(enrolment: Enrolment, now=None) -> bool:
 
 
 def _lock_date(course_date_id: int) -> CourseDate:
-    return CourseDate.objects.select_for_update().select_related("course").get(pk=course_date_id)
+    # Lock only the CourseDate row, not the joined page rows an editor may be saving.
+    return (
+        CourseDate.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .get(pk=course_date_id)
+    )
 
 
 def _lock_enrolment(enrolment_id: int) -> Enrolment:
@@ -427,7 +432,9 @@ def anonymise(enrolments, *, now=None) -> int:
 
     count = 0
     with transaction.atomic():
-        for enrolment in enrolments.select_for_update().filter(anonymised_at__isnull=True):
+        for enrolment in enrolments.select_for_update(of=("self",)).filter(
+            anonymised_at__isnull=True
+        ):
             OutgoingMail.objects.filter(enrolment=enrolment).delete()
             for name, value in ANONYMOUS_FIELDS.items():
                 setattr(enrolment, name, value)
