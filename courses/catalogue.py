@@ -77,9 +77,13 @@ def catalogue_context(index_page, request) -> dict:
     )
     page_obj = Paginator(courses, PER_PAGE).get_page(request.GET.get("page"))
     for course in page_obj:
-        course.next_date = course.upcoming_date_list[0] if course.upcoming_date_list else None
-        if course.next_date is not None:
-            course.next_date.course = course
+        for date in course.upcoming_date_list:
+            date.course = course
+        # the next date one can still enrol for, else the next one at all
+        course.next_date = next(
+            (d for d in course.upcoming_date_list if d.is_open_for_enrolment),
+            course.upcoming_date_list[0] if course.upcoming_date_list else None,
+        )
     chips = active_filters(filterset, data)
     return {
         "filter": filterset,
