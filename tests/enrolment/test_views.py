@@ -281,3 +281,30 @@ def test_huge_request_body_is_refused(client):
     response = client.post(reverse("enrolment:enrol", args=[date.pk]), data)
     assert response.status_code == 400
     assert not Enrolment.objects.exists()
+
+
+def test_confirm_link_of_a_date_cancelled_meanwhile_says_so(client, post):
+    date = course_date()
+    enrolment = services.request_enrolment(date.pk, person(1)).enrolment
+    CourseDate.objects.filter(pk=date.pk).update(status="cancelled", cancellation_reason="Krank")
+    path = reverse("enrolment:confirm", args=[tokens.make_token(enrolment.pk, tokens.CONFIRM)])
+    post(path)
+    html = client.get(path).content.decode()
+    assert "Bestätigung nicht mehr möglich" in html
+    assert "abgesagt" in html
+    date.refresh_from_db()
+    assert date.seats_confirmed == 0
+
+
+def test_waitlisted_person_can_leave_the_waitlist(client, post):
+    date = course_date(capacity=1)
+    confirmed(date, 1)
+    waiting = confirmed(date, 2)
+    third = confirmed(date, 3)
+    path = reverse("enrolment:cancel", args=[tokens.make_token(waiting.pk, tokens.CANCEL)])
+    assert "Platz 1 der Warteliste" in client.get(path).content.decode()
+    post(path)
+    third.refresh_from_db()
+    assert third.waitlist_position == 1
+    date.refresh_from_db()
+    assert date.seats_confirmed == 1
