@@ -205,6 +205,10 @@ class CourseIndexPage(RoutablePageMixin, SeoMixin, Page):
         return (self.get_url(request) or "") + self.reverse_subpage("calendar_feed")
 
 
+# Sub-addresses of the catalogue page; a course with such a slug could not be reached.
+RESERVED_COURSE_SLUGS = {"kalender"}
+
+
 class CourseFormat(models.TextChoices):
     PRESENCE = "presence", _("Präsenz")
     ONLINE = "online", _("Online")
@@ -338,6 +342,10 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
 
     def clean(self):
         super().clean()
+        if self.slug in RESERVED_COURSE_SLUGS:
+            raise ValidationError(
+                {"slug": _("Diese Adresse ist für den Kalender des Katalogs reserviert.")}
+            )
         if self.image_id and not self.image_alt.strip():
             raise ValidationError(
                 {"image_alt": _("Bitte beschreiben Sie das Bild in einem Alternativtext.")}

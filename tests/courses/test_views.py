@@ -224,7 +224,12 @@ def _count(client, url):
 
 
 @pytest.mark.parametrize(
-    "query", ["", "?thema=digitalisierung&ort=Riesa&freie_plaetze=1&sortierung=titel"]
+    "query",
+    [
+        "",
+        "?thema=digitalisierung&ort=Riesa&freie_plaetze=1&sortierung=titel",
+        "?q=Kurs&monat=bad&page=2&kostenfrei=1",
+    ],
 )
 def test_catalogue_queries_do_not_grow_with_courses(client, catalogue, query):
     image = get_or_create_image("Werkstatt")
@@ -255,3 +260,13 @@ def test_home_page_lists_next_dates_with_free_seats_and_topics(client, catalogue
     assert "noch 12 Plätze" in html and "ausgebucht" not in html
     assert 'href="/kurse/?thema=digitalisierung"' in html
     assert open_date.pk
+
+
+def test_course_slug_of_the_calendar_feed_is_reserved(catalogue):
+    from django.core.exceptions import ValidationError
+
+    course = CoursePage(title="Kalender", slug="kalender", teaser="x")
+    course.path, course.depth = catalogue.path + "0001", catalogue.depth + 1
+    with pytest.raises(ValidationError) as error:
+        course.clean()
+    assert "slug" in error.value.message_dict
