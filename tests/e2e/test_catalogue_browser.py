@@ -83,3 +83,16 @@ def test_catalogue_filter_course_and_calendar_download(request, catalogue, viewp
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+def test_home_page_leads_into_the_catalogue_by_topic(browser_page, catalogue):
+    browser_page.goto("/")
+    section = browser_page.get_by_role("region", name="Nächste Termine mit freien Plätzen")
+    assert section.get_by_text("noch 3 Plätze").is_visible()
+    section.locator('a.topic-entry[href$="thema=betriebsnachfolge"]').click()
+    browser_page.wait_for_url("**/kurse/?thema=betriebsnachfolge")
+    browser_page.assert_accessible()
+    assert browser_page.get_by_role("heading", level=3).all_inner_texts() == [
+        "Betriebsnachfolge rechtzeitig planen",
+        "Design Thinking",
+    ]
