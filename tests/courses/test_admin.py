@@ -188,3 +188,21 @@ def test_catalogue_snippets_are_grouped_in_one_menu(admin_client):
         assert admin_client.get(reverse(f"wagtailsnippets_courses_{name}:list")).status_code == 200
     trainers = admin_client.get(reverse("wagtailsnippets_courses_trainer:list") + "?q=Tom")
     assert "Tom Tischler" in trainers.content.decode()
+
+
+def test_editor_forms_open_for_new_and_existing_pages(admin_client, catalogue, course_with_seats):
+    course, _topic, _date = course_with_seats
+    add_course = reverse("wagtailadmin_pages:add", args=["courses", "coursepage", catalogue.pk])
+    assert admin_client.get(add_course).status_code == 200
+    assert admin_client.get(edit_url(catalogue)).status_code == 200
+
+
+def test_preview_shows_unsaved_dates(admin_client, course_with_seats):
+    course, topic, date = course_with_seats
+    data = edit_data(course, topic, [date_form(date, venue_name="Vorschauraum")])
+    preview = reverse("wagtailadmin_pages:preview_on_edit", args=[course.pk])
+    assert admin_client.post(preview, data).json()["is_valid"]
+
+    html = admin_client.get(preview).content.decode()
+
+    assert "Vorschauraum" in html and "noch 4 Plätze" in html
