@@ -60,3 +60,21 @@ def test_titles_cannot_break_out_of_the_script(client, catalogue):
     html = client.get(course.url).content.decode()
     assert '<script>alert("x")' not in html
     assert jsonld(html)["name"] == title
+
+
+def test_opengraph_tags_describe_the_course(client, catalogue):
+    from home.images import get_or_create_image
+
+    course = CoursePageFactory(
+        parent=catalogue,
+        title="3D-Druck",
+        teaser="Ersatzteile drucken.",
+        image=get_or_create_image("3D-Drucker"),
+        image_alt="Ein 3D-Drucker in der Werkstatt",
+    )
+    html = client.get(course.url).content.decode()
+    assert '<meta property="og:title" content="3D-Druck">' in html
+    assert '<meta property="og:description" content="Ersatzteile drucken.">' in html
+    assert re.search(r'<meta property="og:image" content="http[^"]+\.(png|webp|jpg)">', html)
+    assert '<meta property="og:image:alt" content="Ein 3D-Drucker in der Werkstatt">' in html
+    assert html.count('property="og:title"') == 1
