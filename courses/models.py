@@ -296,6 +296,11 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
         index.SearchField("learning_objectives"),
         index.RelatedFields("topics", [index.SearchField("name")]),
         index.RelatedFields("trainers", [index.SearchField("name")]),
+        # the dates' places, so that "Riesa" or "online" finds the courses held there
+        index.RelatedFields(
+            "dates",
+            [index.SearchField("city"), index.SearchField("venue_name")],
+        ),
         index.FilterField("format"),
         index.FilterField("price"),
     ]
