@@ -5,8 +5,23 @@ import io
 
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
-from PIL import ImageDraw
+from PIL import ImageDraw, ImageFont
 from wagtail.images import get_image_model
+
+FONT_FILES = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "DejaVuSans.ttf",
+]
+
+
+def _font(size: int):
+    """A font with umlauts and ß (Debian's DejaVu); Pillow's own font otherwise."""
+    for name in FONT_FILES:
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size)
 
 
 def _colour(seed: str, offset: int = 0) -> tuple[int, int, int]:
@@ -37,7 +52,7 @@ def render_png(text: str, size: tuple[int, int] = (1200, 750)) -> bytes:
         width=max(3, width // 200),
     )
     draw.text(
-        (width * 0.05, height * 0.05), text[:60], fill=(255, 255, 255), font_size=height // 14
+        (width * 0.05, height * 0.05), text[:60], fill=(255, 255, 255), font=_font(height // 14)
     )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
