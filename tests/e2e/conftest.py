@@ -72,16 +72,6 @@ class AccessiblePage:
         return getattr(self.page, name)
 
 
-@pytest.fixture(autouse=True)
-def _wagtail_roots(request):
-    """Transactional tests start from a flushed database: put Wagtail's roots back."""
-    if "live_server" in request.fixturenames or "transactional_db" in request.fixturenames:
-        from tests.factories import ensure_wagtail_roots
-
-        request.getfixturevalue("transactional_db")
-        ensure_wagtail_roots()
-
-
 @pytest.fixture
 def browser_page(browser, live_server):
     context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin")
