@@ -64,7 +64,23 @@ def _fill_taken_seats(date: CourseDate) -> int:
     return made
 
 
+DEMO_ROLES = {"redaktion": "Redaktion", "trainer": "Trainer"}
+
+
+def assign_demo_roles() -> None:
+    """The demo staff and trainer accounts get their Wagtail groups (idempotent)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    for username, group_name in DEMO_ROLES.items():
+        user = get_user_model().objects.filter(username=username).first()
+        if user is not None:
+            group, _created = Group.objects.get_or_create(name=group_name)
+            user.groups.add(group)
+
+
 def load(stdout=None) -> dict:
+    assign_demo_roles()
     now = timezone.now()
     dates = list(
         CourseDate.objects.planned()
