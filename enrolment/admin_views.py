@@ -31,6 +31,39 @@ class StaffOnly:
         return super().dispatch(request, *args, **kwargs)
 
 
+def is_staff_user(user) -> bool:
+    return user.has_perm(StaffOnly.permission)
+
+
+def trains(user, course) -> bool:
+    """True if ``user`` is the account of one of the course's trainers."""
+    return (
+        user.is_authenticated
+        and course is not None
+        and course.trainers.filter(user_id=user.pk).exists()
+    )
+
+
+def trainer_dates(user):
+    """The dates of the courses ``user`` trains (none for people without a trainer profile)."""
+    if not user.is_authenticated:
+        return CourseDate.objects.none()
+    return CourseDate.objects.filter(course__trainers__user_id=user.pk).distinct()
+
+
+class StaffOrTrainer:
+    """Staff see every date; a trainer only the dates of their own courses (else 403)."""
+
+    def get_course(self):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        self.can_manage = is_staff_user(request.user)
+        if not self.can_manage and not trains(request.user, self.get_course()):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 class AdminPage(StaffOnly, WagtailAdminTemplateMixin, TemplateView):
     header_icon = "group"
 
@@ -50,8 +83,26 @@ def date_counts(queryset):
     )
 
 
-class ParticipantsView(AdminPage):
+class TrainerAdminPage(StaffOrTrainer, WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "group"
+
+    def get_breadcrumbs_items(self):
+        items = [*self.breadcrumbs_items]
+        if self.can_manage:
+            items.append({"url": reverse("enrolment_admin:index"), "label": _("Anmeldungen")})
+        return [*items, {"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_manage"] = self.can_manage
+        return context
+
+
+class ParticipantsView(TrainerAdminPage):
     template_name = "enrolment/admin/participants.html"
+
+    def get_course(self):
+        return self.course_date.course
 
     def get_page_title(self):
         return _("Teilnehmerliste: %(date)s") % {"date": self.course_date}
@@ -79,9 +130,18 @@ class ParticipantsView(AdminPage):
         return context
 
 
-class ExportView(StaffOnly, TemplateView):
+class ExportView(StaffOrTrainer, TemplateView):
+    def get_course(self):
+        return self.course_date.course
+
+    def dispatch(self, request, *args, **kwargs):
+        self.course_date = get_object_or_404(
+            CourseDate.objects.select_related("course"), pk=kwargs["date_id"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request, date_id, fmt):
-        course_date = get_object_or_404(CourseDate.objects.select_related("course"), pk=date_id)
+        course_date = self.course_date
         if fmt == "csv":
             body, content_type = exports.as_csv(course_date), "text/csv; charset=utf-8"
         elif fmt == "xlsx":
@@ -97,10 +157,13 @@ class ExportView(StaffOnly, TemplateView):
         return response
 
 
-class CourseDatesView(AdminPage):
+class CourseDatesView(TrainerAdminPage):
     """All dates of one course with seat and waitlist counts."""
 
     template_name = "enrolment/admin/course_dates.html"
+
+    def get_course(self):
+        return self.course
 
     def dispatch(self, request, *args, **kwargs):
         self.course = get_object_or_404(CoursePage, pk=kwargs["page_id"])
@@ -275,3 +338,48 @@ class ResendMailView(AdminPage):
             request, _("Die E-Mail an %(to)s wird erneut gesendet.") % {"to": self.mail.to}
         )
         return redirect("enrolment_outbox:index")
+
+
+class CancelDateView(AdminPage):
+    """Cancel a whole date in one action (e.g. below its minimum): GET asks, POST acts."""
+
+    template_name = "enrolment/admin/cancel_date.html"
+    header_icon = "warning"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.course_date = get_object_or_404(
+            CourseDate.objects.select_related("course"), pk=kwargs["date_id"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Termin absagen: %(date)s") % {"date": self.course_date}
+
+    def get_context_data(self, **kwargs):
+        from .dashboard import is_below_minimum
+
+        context = super().get_context_data(**kwargs)
+        date = self.course_date
+        context.update(
+            course_date=date,
+            below_minimum=is_below_minimum(date),
+            active_count=date.enrolments.active().count(),
+            reason=kwargs.get("reason", _("Die Mindestteilnehmerzahl wurde nicht erreicht.")),
+            error=kwargs.get("error"),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        reason = request.POST.get("reason", "")
+        try:
+            cancelled = services.cancel_course_date(self.course_date.pk, reason)
+        except services.EnrolmentError as error:
+            return self.render_to_response(
+                self.get_context_data(reason=reason, error=error.message)
+            )
+        messages.success(
+            request,
+            _("Der Termin ist abgesagt. %(count)s Person(en) werden per E-Mail informiert.")
+            % {"count": len(cancelled)},
+        )
+        return redirect("wagtailadmin_home")

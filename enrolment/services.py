@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CourseDate
 
+from . import learner
 from .mail import queue_mail
 from .models import Enrolment, normalise_email
 
@@ -200,6 +201,7 @@ def _promote(course_date: CourseDate, now) -> list[Enrolment]:
         _allocate(course_date, first, now)
         first.save(update_fields=["status", "seat_confirmed_at", "waitlist_position"])
         _close_waitlist_gap(course_date, position)
+        learner.sync_access(first.email)
         queue_mail("promoted", first)
         promoted.append(first)
     return promoted
@@ -230,6 +232,7 @@ def confirm(enrolment_id: int, *, now=None) -> Outcome:
         enrolment.save(
             update_fields=["status", "email_confirmed_at", "seat_confirmed_at", "waitlist_position"]
         )
+        learner.link_user(enrolment)
         queue_mail(result, enrolment)
         return Outcome(enrolment, result)
 
@@ -261,6 +264,7 @@ def cancel(enrolment_id: int, *, by: str = Enrolment.CancelledBy.PARTICIPANT, no
             course_date.seats_confirmed -= 1
         elif previous == Enrolment.Status.WAITLISTED:
             _close_waitlist_gap(course_date, position)
+        learner.sync_access(enrolment.email)
         if previous != Enrolment.Status.PENDING:
             queue_mail("cancelled", enrolment)
         if course_date.status == CourseDate.Status.PLANNED:
@@ -290,6 +294,7 @@ def promote_waiting(enrolment_id: int, *, now=None) -> Outcome:
         _allocate(course_date, enrolment, now)
         enrolment.save(update_fields=["status", "seat_confirmed_at", "waitlist_position"])
         _close_waitlist_gap(course_date, position)
+        learner.sync_access(enrolment.email)
         queue_mail("promoted", enrolment)
         return Outcome(enrolment, "confirmed")
 
@@ -319,6 +324,7 @@ def staff_confirm(enrolment_id: int, *, now=None) -> Outcome:
         enrolment.save(
             update_fields=["status", "email_confirmed_at", "seat_confirmed_at", "waitlist_position"]
         )
+        learner.sync_access(enrolment.email)
         queue_mail(result, enrolment)
         return Outcome(enrolment, result)
 
@@ -346,6 +352,7 @@ def staff_enrol(course_date_id: int, data: dict, *, now=None) -> Outcome:
         )
         result = _allocate(course_date, enrolment, now)
         enrolment.save()
+        learner.sync_access(enrolment.email)
         queue_mail(result, enrolment)
         return Outcome(enrolment, result)
 
@@ -376,6 +383,7 @@ def sync_course_date(course_date_id: int, *, now=None) -> list[Enrolment]:
                 enrolment.save(
                     update_fields=["status", "cancelled_at", "cancelled_by", "waitlist_position"]
                 )
+                learner.sync_access(enrolment.email)
                 if not was_pending:
                     queue_mail("date_cancelled", enrolment)
             CourseDate.objects.filter(pk=course_date.pk).update(seats_confirmed=0)
@@ -466,3 +474,36 @@ def erase_person(email: str, *, now=None) -> int:
     count = anonymise(Enrolment.objects.filter(email=email), now=now)
     OutgoingMail.objects.filter(to__iexact=email).delete()
     return count
+
+
+def _mark_cancelled_in_revisions(course_date: CourseDate, reason: str) -> None:
+    """Write the cancellation into the page's latest and live revisions too, so that
+    an editor publishing the course later does not bring the date back."""
+    page = course_date.course
+    for revision in {r for r in (page.latest_revision, page.live_revision) if r is not None}:
+        changed = False
+        for item in revision.content.get("dates", []) or []:
+            if item.get("pk") == course_date.pk:
+                item["status"] = CourseDate.Status.CANCELLED
+                item["cancellation_reason"] = reason
+                changed = True
+        if changed:
+            revision.save(update_fields=["content"])
+
+
+def cancel_course_date(course_date_id: int, reason: str, *, now=None) -> list[Enrolment]:
+    """Staff cancel a whole date (e.g. too few participants): the date is marked
+    cancelled, every active enrolment is cancelled and its person informed with the
+    "date cancelled" mail. Returns the cancelled enrolments; a second call does nothing."""
+    reason = (reason or "").strip()[:300]
+    if not reason:
+        raise EnrolmentError(_("Bitte geben Sie einen Grund für die Absage an."))
+    with transaction.atomic():
+        course_date = _lock_date(course_date_id)
+        if course_date.status == CourseDate.Status.CANCELLED:
+            return []
+        CourseDate.objects.filter(pk=course_date.pk).update(
+            status=CourseDate.Status.CANCELLED, cancellation_reason=reason
+        )
+        _mark_cancelled_in_revisions(course_date, reason)
+        return sync_course_date(course_date.pk, now=now)

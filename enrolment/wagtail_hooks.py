@@ -1,12 +1,13 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.permissions import register_permission_policy
 
 from courses.models import CoursePage
 
-from . import admin_views
+from . import admin_views, dashboard, reports
 from .models import OutgoingMail
 from .viewsets import OUTBOX_POLICY, EnrolmentGroup
 
@@ -43,6 +44,21 @@ def register_admin_urls():
         ),
         path("anmeldungen/person/", admin_views.PersonView.as_view(), name="enrolment_person"),
         path(
+            "anmeldungen/termin/<int:date_id>/absagen/",
+            admin_views.CancelDateView.as_view(),
+            name="enrolment_cancel_date",
+        ),
+        path(
+            "berichte/statistik/",
+            reports.StatisticsReportView.as_view(),
+            name="enrolment_statistics",
+        ),
+        path(
+            "berichte/statistik/ergebnisse/",
+            reports.StatisticsReportView.as_view(results_only=True),
+            name="enrolment_statistics_results",
+        ),
+        path(
             "postausgang/erneut-senden/<int:pk>/",
             admin_views.ResendMailView.as_view(),
             name="enrolment_resend_mail",
@@ -51,8 +67,9 @@ def register_admin_urls():
 
 
 def _participants_button(page, user, priority):
-    if isinstance(page.specific_deferred, CoursePage) and user.has_perm(
-        "enrolment.change_enrolment"
+    specific = page.specific_deferred
+    if isinstance(specific, CoursePage) and (
+        admin_views.is_staff_user(user) or admin_views.trains(user, specific)
     ):
         return Button(
             _("Teilnehmende"),
@@ -75,3 +92,23 @@ def page_header_participants(page, user, view_name=None, next_url=None):
     button = _participants_button(page, user, 45)
     if button:
         yield button
+
+
+@hooks.register("construct_homepage_panels")
+def academy_dashboard_panels(request, panels):
+    panels[:0] = dashboard.panels_for(request)
+
+
+class StatisticsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("enrolment.view_enrolment")
+
+
+@hooks.register("register_reports_menu_item")
+def register_statistics_menu_item():
+    return StatisticsMenuItem(
+        _("Statistik der Akademie"),
+        reverse("enrolment_statistics"),
+        icon_name="table",
+        order=50,
+    )
