@@ -1,5 +1,36 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
+from . import admin_views
 from .viewsets import CatalogueViewSetGroup
 
 register_snippet(CatalogueViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_catalogue_admin_urls():
+    return [
+        path(
+            "kurse/termine-importieren/",
+            admin_views.ImportDatesView.as_view(),
+            name="courses_import_dates",
+        ),
+    ]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.IMPORT_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(
+        _("Termine importieren"),
+        reverse("courses_import_dates"),
+        icon_name="date",
+        order=260,
+    )

@@ -1,0 +1,177 @@
+"""Importing course dates from a spreadsheet: preview, row messages, all or nothing."""
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from courses import import_dates
+from courses.models import CourseDate, CoursePage
+from tests.factories import CoursePageFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+DATA = Path(__file__).parent / "data"
+URL = "/admin/kurse/termine-importieren/"
+
+
+def upload(name, content=None):
+    content = (DATA / name).read_bytes() if content is None else content
+    return SimpleUploadedFile(name, content)
+
+
+@pytest.fixture
+def course(catalogue):
+    page = CoursePageFactory(
+        parent=catalogue, title="Digitale Werkstatt", slug="digitale-werkstatt"
+    )
+    page.save_revision().publish()
+    return CoursePage.objects.get(pk=page.pk)
+
+
+@pytest.fixture
+def editor(client):
+    user = UserFactory(username="redakteurin")
+    user.groups.add(Group.objects.get(name="Redaktion"))
+    client.force_login(user)
+    return user
+
+
+def local(year, month, day, hour, minute=0):
+    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))
+
+
+def test_url_name():
+    assert reverse("courses_import_dates") == URL
+
+
+def test_valid_csv_preview_then_create(client, editor, course):
+    response = client.post(URL, {"sheet": upload("termine.csv")})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Vorschau" in html
+    assert "2 Termine werden angelegt" in html
+    assert html.count("in Ordnung") >= 2
+    assert not CourseDate.objects.exists()  # the preview writes nothing
+
+    token = response.context["token"]
+    response = client.post(URL, {"token": token})
+    assert response.status_code == 302
+    dates = list(CourseDate.objects.order_by("start"))
+    assert len(dates) == 2
+    first, second = dates
+    assert first.course_id == course.pk
+    assert first.start == local(2030, 3, 15, 9)
+    assert first.end == local(2030, 3, 15, 16)
+    assert (first.venue_name, first.city) == ("Qualifizierungszentrum Riesa", "Riesa")
+    assert first.capacity == 12
+    assert first.registration_deadline == local(2030, 3, 8, 12)
+    assert first.price_override == Decimal("49.00")
+    assert second.is_online and second.price_override is None
+    assert second.start == local(2030, 4, 20, 10)
+
+    # the course's revision knows the new dates: publishing it keeps them
+    page = CoursePage.objects.get(pk=course.pk)
+    page.get_latest_revision_as_object().save_revision().publish()
+    assert CourseDate.objects.count() == 2
+
+    # the same sheet a second time: duplicates, nothing written
+    response = client.post(URL, {"sheet": upload("termine.csv")})
+    assert "Diesen Termin gibt es für den Kurs schon." in response.content.decode()
+    assert response.context["token"] == ""
+
+
+def test_xlsx_sheet(client, editor, course):
+    response = client.post(URL, {"sheet": upload("termine.xlsx")})
+    assert response.context["all_valid"]
+    client.post(URL, {"token": response.context["token"]})
+    dates = list(CourseDate.objects.order_by("start"))
+    assert [d.start for d in dates] == [local(2030, 5, 4, 9), local(2030, 6, 1, 9)]
+    assert dates[0].price_override == Decimal("35.00")
+    assert dates[0].city == "Meißen"
+
+
+def test_bad_rows_write_nothing_and_each_is_explained(client, editor, course):
+    response = client.post(URL, {"sheet": upload("termine_mit_fehlern.csv")})
+    assert response.status_code == 200
+    html = response.content.decode()
+    rows = response.context["rows"]
+    assert [row.is_valid for row in rows] == [True, False, False, False]
+    assert "3 Zeilen haben Fehler. Es wurde nichts angelegt." in html
+    assert "Einen Kurs „Gibt es nicht“ gibt es nicht." in rows[1].errors
+    assert any("„morgen früh“ ist kein Datum" in e for e in rows[2].errors)
+    assert any("„zwölf“ ist keine ganze Zahl" in e for e in rows[2].errors)
+    assert "Ende: muss nach dem Beginn liegen." in rows[3].errors
+    assert "Anmeldeschluss: muss vor dem Beginn liegen." in rows[3].errors
+    assert any("„-5“ ist kein Betrag" in e for e in rows[3].errors)
+    assert 'name="token"' not in html
+    assert not CourseDate.objects.exists()
+
+
+def test_not_a_spreadsheet(client, editor, course):
+    for name, content in (
+        ("kein_tabellenblatt.pdf", None),
+        ("fake.xlsx", b"PK\x03\x04 this is no workbook"),
+        ("leer.csv", b""),
+        ("text.csv", b"Hallo Welt\nnur Text"),
+    ):
+        response = client.post(URL, {"sheet": upload(name, content)})
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert "keine lesbare Tabelle" in html or "leer" in html or "fehlen Spalten" in html, name
+        assert "rows" not in response.context or not response.context.get("rows"), name
+    assert not CourseDate.objects.exists()
+
+
+def test_missing_columns_named(client, editor, course):
+    response = client.post(URL, {"sheet": upload("x.csv", b"Kurs;Beginn\nA;B\n")})
+    assert "In der ersten Zeile fehlen Spalten: Ende, Plätze." in response.content.decode()
+
+
+def test_tampered_token_writes_nothing(client, editor, course):
+    response = client.post(URL, {"token": "abc"}, follow=True)
+    assert "Die Vorschau ist abgelaufen" in response.content.decode()
+    assert not CourseDate.objects.exists()
+
+
+def test_all_or_nothing_when_a_course_vanished(course):
+    rows = import_dates.validate(
+        [
+            {
+                "course": "Digitale Werkstatt",
+                "start": "01.02.2031 09:00",
+                "end": "01.02.2031 12:00",
+                "capacity": "5",
+            },
+            {
+                "course": "Digitale Werkstatt",
+                "start": "02.02.2031 09:00",
+                "end": "02.02.2031 12:00",
+                "capacity": "5",
+            },
+        ]
+    )
+    payload = [row.data for row in rows]
+    payload[1] = {**payload[1], "course": 999999}
+    with pytest.raises(import_dates.SheetError):
+        import_dates.create_dates(payload)
+    assert not CourseDate.objects.exists()
+
+
+def test_only_staff_may_import(client, course):
+    trainer = UserFactory(username="trainerin")
+    trainer.groups.add(Group.objects.get(name="Trainer"))
+    client.force_login(trainer)
+    assert client.get(URL).status_code in (302, 403)
+    client.post(URL, {"sheet": upload("termine.csv")})
+    assert not CourseDate.objects.exists()
+
+
+def test_staff_sample_sheet_is_readable():
+    sample = Path(import_dates.__file__).parent / "fixtures" / "termine-beispiel.csv"
+    rows = import_dates.read_sheet(SimpleUploadedFile("x.csv", sample.read_bytes()))
+    assert len(rows) == 3 and rows[0]["course"].startswith("Digitale Auftragsabwicklung")
