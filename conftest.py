@@ -10,17 +10,19 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _wagtail_roots(request):
-    """Transactional tests start from a database flushed by the previous one, which
-    also removed what migrations had inserted: put Wagtail's roots back."""
+    """A transactional test flushes the database, including what migrations had
+    inserted; with tests spread over workers, any later test may run after one.
+    Put Wagtail's roots back (inside the test's own transaction where it has one)."""
     marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
-        name in request.fixturenames for name in ("transactional_db", "live_server")
-    )
-    if not transactional:
+    fixtures = request.fixturenames
+    if marker is None and not {"db", "transactional_db", "live_server"} & set(fixtures):
         return
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in fixtures for name in ("transactional_db", "live_server")
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
     from tests.factories import ensure_wagtail_roots
 
-    request.getfixturevalue("transactional_db")
     ensure_wagtail_roots()
 
 

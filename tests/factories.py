@@ -77,8 +77,12 @@ def build_site_settings(site, **pages) -> SiteSettings:
 def ensure_wagtail_roots() -> None:
     """Recreate what Wagtail's migrations insert, for transactional tests that
     start from a flushed database (the browser tests)."""
+    from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Collection, Locale
 
+    if not Page.objects.filter(depth=1).exists():
+        # after a flush the content types were created anew: forget cached ids
+        ContentType.objects.clear_cache()
     Locale.objects.get_or_create(language_code="de")
     if not Collection.objects.filter(depth=1).exists():
         Collection.add_root(name="Root")
@@ -204,3 +208,41 @@ def build_news(index, count, **fields):
         NewsPageFactory(parent=index, date=start + datetime.timedelta(days=i), **fields)
         for i in range(count)
     ]
+
+
+# --- Course material (lessons) ---
+
+
+def build_material(course, lessons=("Lektion 1", "Lektion 2"), **fields):
+    """A published "Kursmaterial" page below ``course`` with published lessons."""
+    from courses.lessons import LessonPage, MaterialPage
+
+    material = MaterialPage(title="Kursmaterial", slug="material", **fields)
+    course.add_child(instance=material)
+    material.save_revision().publish()
+    pages = []
+    for n, title in enumerate(lessons, start=1):
+        lesson = LessonPage(
+            title=title,
+            slug=f"lektion-{n}",
+            intro="Worum es in dieser Lektion geht.",
+            body=[("paragraph", f"<p>Geheimer Inhalt {title}</p>")],
+        )
+        material.add_child(instance=lesson)
+        lesson.save_revision().publish()
+        pages.append(lesson)
+    return material, pages
+
+
+def build_private_document(course, title="Arbeitsblatt"):
+    """A document in the course's private material collection."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    from courses.lessons import course_access
+
+    return Document.objects.create(
+        title=title,
+        file=ContentFile(b"%PDF-1.4 geheim", name="arbeitsblatt.pdf"),
+        collection=course_access(course).collection,
+    )
