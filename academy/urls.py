@@ -19,6 +19,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("anmeldung/", include("enrolment.urls")),
+    path("lernen/", include("enrolment.learner_urls")),
+    path("zertifikat/", include("enrolment.learner_verify_urls")),
     path("suche/", home_views.search, name="search"),
     path("feeds/aktuelles.rss", news_feeds.NewsRssFeed(), name="news_feed_rss"),
     path("feeds/aktuelles.atom", news_feeds.NewsAtomFeed(), name="news_feed_atom"),

@@ -217,7 +217,7 @@ class CourseFormat(models.TextChoices):
 
 class CoursePage(RoutablePageMixin, SeoMixin, Page):
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types: list[str] = []
+    subpage_types = ["courses.MaterialPage"]
     base_form_class = CoursePageForm
 
     teaser = models.TextField(_("Anreißer"), max_length=400)
@@ -628,3 +628,10 @@ class CourseDate(Orderable):
     @property
     def is_multi_day(self) -> bool:
         return timezone.localtime(self.start).date() != timezone.localtime(self.end).date()
+
+
+# Course material (lesson pages and their access groups) lives in its own module.
+from .lessons import CourseAccess, LessonPage, MaterialPage  # noqa: E402, F401
+from .lessons import connect as _connect_lessons  # noqa: E402
+
+_connect_lessons(Trainer)

@@ -3,6 +3,7 @@ the links in mails. A GET never changes anything (mail scanners fetch links);
 only the button's POST acts, and acting twice is harmless."""
 
 from django.conf import settings
+from django.contrib.auth import login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from courses.models import CourseDate
 
-from . import ratelimit, services, tokens
+from . import learner, ratelimit, services, tokens
 from .forms import EnrolmentForm
 from .models import Enrolment
 
@@ -130,9 +131,14 @@ def confirm(request, token):
     enrolment = _enrolment_from_token(token, tokens.CONFIRM)
     if request.method == "POST":
         try:
-            services.confirm(enrolment.pk)
+            outcome = services.confirm(enrolment.pk)
         except Enrolment.DoesNotExist:  # deleted by staff a moment ago
             raise Http404 from None
+        if outcome.result in ("confirmed", "waitlisted") and not request.user.is_authenticated:
+            # The first confirmation proves the address: sign the learner in.
+            user = learner.user_for_email(outcome.enrolment.email)
+            if user is not None and user.is_active:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect(request.path)
     context = _state_context(enrolment, request)
     context["expired"] = enrolment.status == Enrolment.Status.EXPIRED or enrolment.is_expired()

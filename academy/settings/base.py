@@ -197,3 +197,15 @@ ENROLMENT_PRIVACY_VERSION = env_str("ENROLMENT_PRIVACY_VERSION", "2026-01")
 ENROLMENT_RATE_LIMIT = {"ip": (20, 3600), "email": (5, 3600)}  # (requests, seconds)
 ENROLMENT_CLIENT_IP_HEADER = env_str("ENROLMENT_CLIENT_IP_HEADER")  # e.g. HTTP_X_FORWARDED_FOR
 ENROLMENT_MAIL_MAX_ATTEMPTS = 8
+
+# Learners: sign-in by one-time e-mail link (django-sesame), passwords optional.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",
+]
+SESAME_MAX_AGE = env_int("LEARNER_LINK_MINUTES", 15) * 60
+SESAME_ONE_TIME = True
+SESAME_TOKEN_NAME = "token"  # noqa: S105 - the name of a query parameter, not a secret
+LOGIN_URL = "learner:signin"
+WAGTAIL_FRONTEND_LOGIN_URL = "/lernen/anmelden/"
+LEARNER_SIGNIN_RATE_LIMIT = {"ip": (20, 3600), "email": (5, 3600)}  # (requests, seconds)
