@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -295,7 +302,10 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
         index.SearchField("description"),
         index.SearchField("learning_objectives"),
         index.RelatedFields("topics", [index.SearchField("name")]),
-        index.RelatedFields("trainers", [index.SearchField("name")]),
+        # the admin's page search autocompletes: trainers' names too
+        index.RelatedFields(
+            "trainers", [index.SearchField("name"), index.AutocompleteField("name")]
+        ),
         # the dates' places, so that "Riesa" or "online" finds the courses held there
         index.RelatedFields(
             "dates",
@@ -305,22 +315,71 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
         index.FilterField("price"),
     ]
 
+    # The editor in three tabs: what the course is about, when it takes place, and the
+    # framework (price, contact, address, publishing, comments).
     content_panels = [
         *Page.content_panels,
-        FieldPanel("teaser"),
-        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Bild")),
-        FieldPanel("description"),
-        FieldPanel("learning_objectives"),
-        FieldPanel("prerequisites"),
+        FieldPanel(
+            "teaser",
+            help_text=_("Zwei, drei Sätze für die Kurskarte im Katalog und für Suchmaschinen."),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel(
+                    "image",
+                    help_text=_(
+                        "Querformat, mindestens 1200 Pixel breit. Den Bildausschnitt "
+                        "(Fokuspunkt) legen Sie beim Bild selbst fest."
+                    ),
+                ),
+                FieldPanel("image_alt"),
+            ],
+            heading=_("Bild"),
+        ),
+        FieldPanel(
+            "description",
+            help_text=_(
+                "Der Haupttext: Worum geht es, für wen ist der Kurs, wie läuft er ab? "
+                "Bausteine fügen Sie mit dem Plus-Zeichen ein."
+            ),
+        ),
+        FieldPanel("learning_objectives", help_text=_("Was können die Teilnehmenden danach?")),
+        FieldPanel("prerequisites", help_text=_("Leer lassen, wenn es keine gibt.")),
         FieldPanel("what_to_bring"),
         MultiFieldPanel(
             [
-                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+                FieldPanel(
+                    "topics",
+                    widget=forms.CheckboxSelectMultiple,
+                    help_text=_("Mindestens ein Thema; danach filtert der Katalog."),
+                ),
                 FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("trades", widget=forms.CheckboxSelectMultiple),
             ],
             heading=_("Einordnung"),
         ),
+        FieldPanel(
+            "trainers",
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_(
+                "Trainerinnen und Trainer mit Benutzerkonto sehen die Teilnehmerlisten "
+                "dieses Kurses."
+            ),
+        ),
+    ]
+    dates_panels = [
+        InlinePanel(
+            "dates",
+            heading=_("Termine"),
+            label=_("Termin"),
+            help_text=_(
+                "Jeder Termin hat eigene Plätze. Termine mit Anmeldungen werden nicht "
+                "gelöscht, sondern abgesagt (Status „abgesagt“ mit Grund) – dann "
+                "erhalten alle Angemeldeten eine E-Mail."
+            ),
+        ),
+    ]
+    settings_panels = [
         MultiFieldPanel(
             [
                 FieldPanel("format"),
@@ -328,18 +387,31 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
                 FieldPanel("price"),
                 FieldPanel("funding_notes"),
                 FieldPanel("certificate"),
-                FieldPanel("flyer"),
+                FieldPanel("flyer", help_text=_("Optional: ein PDF zum Herunterladen.")),
             ],
             heading=_("Rahmen"),
         ),
-        FieldPanel("trainers", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel(
             [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
             heading=_("Ansprechperson"),
         ),
-        InlinePanel("dates", heading=_("Termine"), label=_("Termin")),
+        MultiFieldPanel(
+            [*Page.promote_panels, FieldPanel("meta_description")],
+            heading=_("Adresse und Suchmaschinen"),
+        ),
+        *Page.settings_panels,
     ]
-    promote_panels = [*Page.promote_panels, FieldPanel("meta_description")]
+    promote_panels = []
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Inhalt")),
+            ObjectList(dates_panels, heading=_("Termine")),
+            ObjectList(settings_panels, heading=_("Einstellungen")),
+        ],
+        base_form_class=CoursePageForm,
+    )
+    # A copied course keeps its content but starts without dates (and so without seats).
+    exclude_fields_in_copy = ["dates"]
 
     class Meta:
         verbose_name = _("Kurs")
