@@ -8,7 +8,7 @@ page here is personal: ``never_cache`` sends ``Cache-Control: private, no-store`
 import json
 
 from django import forms
-from django.contrib.auth import login, logout
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -87,12 +87,12 @@ def signin_sent(request):
 @require_http_methods(["GET", "POST"])
 def link(request, token):
     if request.method == "POST":
-        from sesame.utils import get_user
-
-        user = get_user(token)
-        if user is None:
+        # django-sesame checks signature, age and single use; login() then moves
+        # last_login on, which invalidates the link.
+        user = authenticate(request, sesame=token, scope="", max_age=None)
+        if user is None or not user.is_active:
             return render(request, "enrolment/learner/link_invalid.html", status=400)
-        login(request, user, backend="sesame.backends.ModelBackend")
+        login(request, user)
         return redirect("learner:home")
     return render(request, "enrolment/learner/link.html")
 
