@@ -13,6 +13,7 @@ from home import views as home_views
 urlpatterns = [
     path("healthz/", home_views.healthz, name="healthz"),
     path("ping/", academy_views.ping, name="ping"),
+    path("readyz/", academy_views.readyz, name="readyz"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("django-admin/", admin.site.urls),
@@ -24,8 +25,16 @@ urlpatterns = [
     path("suche/", home_views.search, name="search"),
     path("feeds/aktuelles.rss", news_feeds.NewsRssFeed(), name="news_feed_rss"),
     path("feeds/aktuelles.atom", news_feeds.NewsAtomFeed(), name="news_feed_atom"),
-    path("feeds/aktuelles/<slug:category>.rss", news_feeds.NewsRssFeed(), name="news_category_feed_rss"),
-    path("feeds/aktuelles/<slug:category>.atom", news_feeds.NewsAtomFeed(), name="news_category_feed_atom"),
+    path(
+        "feeds/aktuelles/<slug:category>.rss",
+        news_feeds.NewsRssFeed(),
+        name="news_category_feed_rss",
+    ),
+    path(
+        "feeds/aktuelles/<slug:category>.atom",
+        news_feeds.NewsAtomFeed(),
+        name="news_category_feed_atom",
+    ),
 ]
 
 if settings.DEBUG:

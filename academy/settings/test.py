@@ -24,3 +24,5 @@ if not os.environ.get("DATABASE_URL"):
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "german"}
 }
+# The page cache is switched on by the tests that exercise it (tests/ops/).
+PAGE_CACHE_ENABLED = False
