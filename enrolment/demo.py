@@ -80,7 +80,10 @@ def assign_demo_roles() -> None:
 
 
 def load(stdout=None) -> dict:
+    from courses.editor_roles import ensure_all
+
     assign_demo_roles()
+    ensure_all()  # trainers may edit their demo material; changes go to review
     now = timezone.now()
     dates = list(
         CourseDate.objects.planned()
