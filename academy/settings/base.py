@@ -292,3 +292,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "academy.views.login_locked"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
+
+# Editors: the Wagtail admin for staff and trainers.
+# No avatar look-ups at gravatar.com: the admin, too, sends nothing to third-party hosts.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAILADMIN_COMMENTS_ENABLED = True
+WAGTAIL_WORKFLOW_ENABLED = True
+# Go/no-go on the admin home: planned dates starting within this many days whose
+# confirmed seats are below their minimum participant number.
+ENROLMENT_GO_NO_GO_DAYS = env_int("ENROLMENT_GO_NO_GO_DAYS", 14)
