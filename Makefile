@@ -74,3 +74,28 @@ bench: install ## Performance benchmark: seeded catalogue, gunicorn + production
 
 clean: ## Remove generated files (venv, node_modules, build output, var/)
 	rm -rf $(VENV) node_modules static/build static_collected var
+
+# --- Production topology on one machine (deploy/, docs/deployment.md) ---
+.PHONY: cluster cluster-check cluster-kill-one cluster-status cluster-down cluster-restore-test backup
+
+cluster: install assets ## Two gunicorn app servers, task worker, nginx load balancer on 127.0.0.1:8300 (PostgreSQL + Redis on loopback)
+	command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx)
+	$(BIN)/python -m deploy.cluster up
+
+cluster-check: ## Journeys through the load balancer of `make cluster` (session, publish, last seat)
+	$(BIN)/python -m deploy.journey check
+
+cluster-kill-one: ## Confirmations under load while one app server is killed: nothing lost, no overbooking
+	$(BIN)/python -m deploy.journey kill-one
+
+cluster-status: ## Which cluster processes run
+	$(BIN)/python -m deploy.cluster status
+
+cluster-down: ## Stop everything `make cluster` started
+	$(BIN)/python -m deploy.cluster down
+
+backup: ## pg_dump + media of the cluster database into var/backups/<time>/
+	deploy/backup.sh
+
+cluster-restore-test: ## Backup, drop, restore, then the journey script against the restored database
+	deploy/restore_test.sh
