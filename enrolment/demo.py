@@ -80,10 +80,12 @@ def assign_demo_roles() -> None:
 
 
 def load(stdout=None) -> dict:
-    from courses.editor_roles import ensure_all
+    from courses import editor_roles
 
     assign_demo_roles()
-    ensure_all()  # trainers may edit their demo material; changes go to review
+    # Trainers may edit their demo material (also material made below); changes go to review.
+    editor_roles.connect()
+    editor_roles.ensure_all()
     now = timezone.now()
     dates = list(
         CourseDate.objects.planned()
