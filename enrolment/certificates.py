@@ -139,7 +139,7 @@ def render_certificate_pdf(certificate: Certificate, enrolment: Enrolment) -> by
     pdf.ln(6)
     scope = []
     if course.duration_hours:
-        hours = f"{course.duration_hours:g}".replace(".", ",")
+        hours = f"{course.duration_hours.normalize():f}".replace(".", ",")
         scope.append(_("%(hours)s Stunden") % {"hours": hours})
     if course.teaching_units:
         scope.append(
