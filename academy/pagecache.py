@@ -28,6 +28,7 @@ DEFAULT_EXCLUDE = (
     "/admin/",
     "/django-admin/",
     "/anmeldung/",
+    "/lernen/",
     "/documents/",
     "/suche/",
     "/healthz/",

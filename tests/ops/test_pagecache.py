@@ -66,7 +66,13 @@ def test_logged_in_pages_are_never_stored(client, page, page_cache):
 
 
 def test_enrolment_admin_and_search_are_never_cached(client, home_page, page_cache):
-    for path in ("/anmeldung/termin/1/", "/admin/login/", "/suche/?q=kurs", "/healthz/"):
+    for path in (
+        "/anmeldung/termin/1/",
+        "/lernen/anmelden/",
+        "/admin/login/",
+        "/suche/?q=kurs",
+        "/healthz/",
+    ):
         client.get(path)
         assert "X-Page-Cache" not in client.get(path), path
 
