@@ -70,9 +70,7 @@ def prepare(env, reseed: bool) -> None:
         print("Migrating and seeding the benchmark database (once) …", flush=True)
         manage(env, "migrate", "--noinput", "-v0")
         started = time.monotonic()
-        subprocess.run(
-            [PYTHON, "-m", "bench.seed"], cwd=ROOT, env=env, check=True
-        )
+        subprocess.run([PYTHON, "-m", "bench.seed"], cwd=ROOT, env=env, check=True)
         SEED_MARK.write_text(
             json.dumps({"version": SEED_VERSION, "seconds": round(time.monotonic() - started)})
         )
