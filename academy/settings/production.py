@@ -56,6 +56,7 @@ LOGGING["handlers"]["console"]["formatter"] = (  # noqa: F405
 # installed with the "s3" extra); else the local MEDIA_ROOT.
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 if AWS_STORAGE_BUCKET_NAME:
+    SERVE_MEDIA_IMAGES = False  # the bucket serves them
     STORAGES["default"] = {  # noqa: F405
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
