@@ -4,11 +4,10 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
-from . import admin_views, editor_roles
+from . import admin_views
 from .viewsets import CatalogueViewSetGroup
 
 register_snippet(CatalogueViewSetGroup)
-editor_roles.connect()
 
 
 @hooks.register("register_admin_urls")

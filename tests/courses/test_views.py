@@ -29,9 +29,11 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(CourseIndexPage, {HomePage})
         self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
 
-    def test_courses_live_in_the_catalogue_and_are_leaves(self):
+    def test_courses_live_in_the_catalogue_and_hold_only_their_material(self):
+        from courses.lessons import MaterialPage
+
         self.assertAllowedParentPageTypes(CoursePage, {CourseIndexPage})
-        self.assertAllowedSubpageTypes(CoursePage, set())
+        self.assertAllowedSubpageTypes(CoursePage, {MaterialPage})
 
     def test_only_one_catalogue(self):
         home = build_site()
