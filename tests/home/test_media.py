@@ -15,6 +15,7 @@ def media_files(settings):
     return root
 
 
+@pytest.mark.django_db
 def test_image_renditions_are_served(client, media_files):
     response = client.get("/media/images/bild.width-400.png")
     assert response.status_code == 200
