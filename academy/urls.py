@@ -3,8 +3,6 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.decorators.cache import cache_control
-from django.views.static import serve as serve_media
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -53,8 +51,7 @@ if settings.SERVE_MEDIA_IMAGES:
     urlpatterns += [
         re_path(
             rf"^{media_prefix}(?P<path>(?:images|original_images)/[^/]+)$",
-            cache_control(max_age=30 * 24 * 3600, public=True)(serve_media),
-            {"document_root": settings.MEDIA_ROOT},
+            academy_views.media_image,
         )
     ]
 
