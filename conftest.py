@@ -3,6 +3,21 @@
 import pytest
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests of one database's own features belong to that database's run.
+
+    `make test` (SQLite) and `make test-postgres` together run every test; each run
+    deselects the tests meant for the other database instead of skipping them."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    other = "sqlite_only" if "postgresql" in engine else "postgres_only"
+    deselected = [item for item in items if item.get_closest_marker(other)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")

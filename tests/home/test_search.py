@@ -95,7 +95,7 @@ def test_nachfolge_finds_betriebsnachfolge(client, content):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not on_postgres, reason="German stemming needs PostgreSQL full text")
+@pytest.mark.postgres_only  # German stemming needs PostgreSQL full text
 def test_german_stemming_on_postgres(client, content):
     # The german configuration's Snowball stemmer reduces "Übergaben" and "Übergabe" to
     # one stem; SQLite's FTS5 tokenizer has no German stemmer.
@@ -104,14 +104,14 @@ def test_german_stemming_on_postgres(client, content):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not on_postgres, reason="trigram similarity needs PostgreSQL pg_trgm")
+@pytest.mark.postgres_only  # trigram similarity needs PostgreSQL pg_trgm
 def test_typos_are_tolerated_on_postgres(client, content):
     html = client.get("/suche/", {"q": "Baustellendokumentaton"}).content.decode()
     assert "Digitale Baustellendokumentation" in result_titles(html)
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(on_postgres, reason="prefix matching of the last word is SQLite FTS5")
+@pytest.mark.sqlite_only  # prefix matching of the last word is SQLite FTS5
 def test_last_word_matches_as_prefix_on_sqlite(client, content):
     html = client.get("/suche/", {"q": "Baustellendoku"}).content.decode()
     assert result_titles(html) == ["Digitale Baustellendokumentation"]

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 20 + "-production-secret-for-tests-only-0123456789"
 
@@ -48,11 +50,10 @@ def test_check_deploy_reports_nothing():
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_is_opened_for_concurrent_writers(settings, db):
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        return
     options = settings.DATABASES["default"]["OPTIONS"]
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 5
