@@ -84,7 +84,9 @@ class Topic(index.Indexed, models.Model):
         return self.name
 
 
-class TargetGroup(models.Model):
+class ChoiceTerm(models.Model):
+    """An editor-managed choice of the catalogue (target group, trade)."""
+
     name = models.CharField(_("Name"), max_length=80, unique=True)
     slug = models.SlugField(_("Kurzname für Adressen"), max_length=80, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
@@ -92,28 +94,23 @@ class TargetGroup(models.Model):
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
 
     class Meta:
+        abstract = True
         ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TargetGroup(ChoiceTerm):
+    class Meta(ChoiceTerm.Meta):
         verbose_name = _("Zielgruppe")
         verbose_name_plural = _("Zielgruppen")
 
-    def __str__(self):
-        return self.name
 
-
-class Trade(models.Model):
-    name = models.CharField(_("Name"), max_length=80, unique=True)
-    slug = models.SlugField(_("Kurzname für Adressen"), max_length=80, unique=True)
-    sort_order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
-
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
-
-    class Meta:
-        ordering = ["sort_order", "name"]
+class Trade(ChoiceTerm):
+    class Meta(ChoiceTerm.Meta):
         verbose_name = _("Gewerkegruppe")
         verbose_name_plural = _("Gewerkegruppen")
-
-    def __str__(self):
-        return self.name
 
 
 class Trainer(index.Indexed, models.Model):
