@@ -19,6 +19,8 @@ urlpatterns = [
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("django-admin/", admin.site.urls),
+    # Second factor for staff: beside the admin, under its prefix (staffauth.middleware).
+    path("admin/zwei-faktor/", include("staffauth.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("anmeldung/", include("enrolment.urls")),

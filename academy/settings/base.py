@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "courses",
     "home",
     "academy",  # operations commands, page cache signals
+    "staffauth",  # second factor for staff on the admin sites
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -46,6 +47,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -68,7 +72,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "staffauth.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -304,3 +310,16 @@ WAGTAIL_WORKFLOW_ENABLED = True
 # Go/no-go on the admin home: planned dates starting within this many days whose
 # confirmed seats are below their minimum participant number.
 ENROLMENT_GO_NO_GO_DAYS = env_int("ENROLMENT_GO_NO_GO_DAYS", 14)
+
+# Second factor for staff (staffauth, django-otp): everyone who can open /admin/ or
+# /django-admin/ may set up an authenticator app (TOTP) plus backup codes; who has one
+# enters its code after the password. "optional" (default): staff without one get in
+# with the password alone; "required": they must set one up first; "off": never asked.
+STAFF_TWO_FACTOR = env_str("STAFF_TWO_FACTOR", "optional").strip().lower()
+STAFF_TWO_FACTOR_BACKUP_CODES = 10
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+# Guessing codes is throttled per device: after each wrong code the next try must
+# wait 1, 2, 4, 8 … seconds (django-otp's exponential back-off).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # keys stay out of the Django admin's device pages
