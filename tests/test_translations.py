@@ -9,7 +9,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PO = Path("locale/de/LC_MESSAGES/django.po")
-SOURCES = ["academy", "home", "courses", "enrolment", "templates", "locale", "manage.py"]
+SOURCES = [
+    "academy",
+    "home",
+    "courses",
+    "enrolment",
+    "staffauth",
+    "templates",
+    "locale",
+    "manage.py",
+]
 
 
 def _copy_sources(target: Path) -> None:
