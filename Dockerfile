@@ -6,10 +6,12 @@
 FROM node:20-bookworm-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
+RUN npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
+COPY static/scss static/scss
+# The same Sass build as the Makefile's $(ASSETS) rule.
 RUN mkdir -p static/build \
- && cp node_modules/bootstrap/dist/css/bootstrap.min.css \
-       node_modules/bootstrap/dist/css/bootstrap.min.css.map static/build/
+ && node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map \
+      --quiet-deps --silence-deprecation=import static/scss/site.scss static/build/site.css
 
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1

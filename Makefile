@@ -9,7 +9,9 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/academy_test
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
-ASSETS := static/build/bootstrap.min.css
+ASSETS := static/build/site.css
+SCSS := $(wildcard static/scss/*.scss)
+SASS := node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps --silence-deprecation=import
 
 .PHONY: help install assets run test test-postgres lint format messages bench clean
 
@@ -23,16 +25,17 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
 	touch node_modules/.package-lock.json
 
-$(ASSETS): node_modules/.package-lock.json
+# One stylesheet: the parts of Bootstrap in use, compiled from its Sass sources, plus the theme.
+$(ASSETS): $(SCSS) node_modules/.package-lock.json
 	mkdir -p static/build
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/build/
+	$(SASS) static/scss/site.scss $@
 
 install: $(STAMP) $(ASSETS) ## Create .venv and install Python and npm dependencies, build assets
 
-assets: $(ASSETS) ## Build the static assets (Bootstrap from npm)
+assets: $(ASSETS) ## Build the static assets (static/scss with Bootstrap's Sass sources from npm)
 
 run: install ## Set up everything on first run, then serve on http://127.0.0.1:$(PORT)/
 	mkdir -p var/mail

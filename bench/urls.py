@@ -27,7 +27,7 @@ def main() -> None:
         ("news_article", article.url),
         ("search", "/suche/?q=Handwerk"),
         ("enrolment_form", f"/anmeldung/termin/{date.pk}/"),
-        ("baseline_static", staticfiles_storage.url("css/theme.css")),
+        ("baseline_static", staticfiles_storage.url("build/site.css")),
         ("baseline_django", "/ping/"),
     ]
     print(json.dumps(urls))

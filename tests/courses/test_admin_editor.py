@@ -150,4 +150,4 @@ def test_block_previews_render_in_the_chooser(client, editor):
             reverse("wagtailadmin_block_preview"), {"id": block.definition_prefix}
         )
         assert response.status_code == 200, name
-        assert "bootstrap.min.css" in response.content.decode(), name
+        assert "build/site.css" in response.content.decode(), name

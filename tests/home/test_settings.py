@@ -80,5 +80,5 @@ def test_static_files_collect_with_hashed_names_for_production(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     manifest = (tmp_path / "staticfiles.json").read_text()
-    assert "build/bootstrap.min.css" in manifest and "css/theme.css" in manifest
-    assert list(tmp_path.glob("css/theme.*.css.gz")), "compressed, hashed copies for WhiteNoise"
+    assert "build/site.css" in manifest
+    assert list(tmp_path.glob("build/site.*.css.gz")), "compressed, hashed copies for WhiteNoise"
