@@ -355,3 +355,29 @@ def test_unhashed_name_is_cached_only_briefly(client, production_static):
     assert response.status_code == 200
     assert "immutable" not in response["Cache-Control"]
     assert response["Cache-Control"] == "max-age=60, public"
+
+
+# --- Images ---------------------------------------------------------------------------------
+
+
+IMAGE_TAG = re.compile(r"<img\b[^>]*>|\{%\s*(?:image|picture|srcset_image)\b.*?%\}", re.S)
+# Images that are never below the fold of a public page.
+NOT_LAZY = {
+    "home/partner_preview.html",  # the partner's preview in the editor: the only image
+}
+
+
+def test_images_have_dimensions_and_load_lazily_unless_they_lead_the_page():
+    problems = []
+    for path in _site_templates():
+        name = str(path.relative_to(ROOT / "templates"))
+        for tag in IMAGE_TAG.findall(path.read_text()):
+            if tag.startswith("<img"):
+                # Wagtail's tags write the rendition's width and height themselves.
+                if not ("width=" in tag and "height=" in tag):
+                    problems.append(f"{name}: {tag} has no width and height")
+            elif name not in NOT_LAZY and not (
+                'loading="lazy"' in tag or 'fetchpriority="high"' in tag
+            ):
+                problems.append(f'{name}: {tag} is neither loading="lazy" nor the page\'s lead')
+    assert not problems, "\n".join(problems)
