@@ -24,6 +24,15 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached fragments of public content name
+    pages by id, and ids come back after a test's rollback."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _wagtail_roots(request):
     """A transactional test flushes the database, including what migrations had
     inserted; with tests spread over workers, any later test may run after one.

@@ -11,18 +11,23 @@ same (no) session, which is all the base template looks at.
 
 How long: ``PAGE_CACHE_SECONDS`` (default 30). Course pages and the catalogue
 show free seats, which change without a publish: they are never more than
-that many seconds stale. Every publish, unpublish, move or delete of a page
-drops the whole cache at once (a version number in the shared cache), so
-with Redis every app server sees an editor's change immediately.
+that many seconds stale. Every publish, unpublish, move or delete of a page,
+every saved snippet, image or site setting drops the whole cache at once: its
+keys contain the content version of ``home.cache``, kept in the shared cache,
+so with Redis every app server sees an editor's change immediately.
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import caches
 from django.utils.cache import cc_delim_re, get_max_age, patch_response_headers
 
-VERSION_KEY = "pagecache:version"
+from home import cache as content_cache
+
+logger = logging.getLogger(__name__)
+
 STATUS_HEADER = "X-Page-Cache"
 DEFAULT_EXCLUDE = (
     "/admin/",
@@ -47,27 +52,14 @@ def seconds() -> int:
     return int(getattr(settings, "PAGE_CACHE_SECONDS", 30))
 
 
-def _version() -> int:
-    cache = _cache()
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
-    return version
-
-
 def invalidate(**kwargs) -> None:
-    """Drop every cached page (publish, unpublish, move, delete; seats if wanted)."""
-    cache = _cache()
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    """Drop every cached page (and every cached fragment of public content)."""
+    content_cache.bump()
 
 
 def _key(request) -> str:
     raw = f"{request.method == 'HEAD'}|{request.get_host()}|{request.get_full_path()}"
-    return f"pagecache:{_version()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"pagecache:{content_cache.version(request)}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def request_is_cacheable(request) -> bool:
@@ -111,8 +103,12 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not request_is_cacheable(request):
             return self.get_response(request)
-        key = _key(request)
-        cached = _cache().get(key)
+        try:
+            key = _key(request)
+            cached = _cache().get(key)
+        except Exception:  # the cache is down: pages come from the database meanwhile
+            logger.warning("page cache unavailable", exc_info=True)
+            return self.get_response(request)
         if cached is not None:
             cached[STATUS_HEADER] = "hit"
             return cached
@@ -122,25 +118,14 @@ class PageCacheMiddleware:
                 patch_response_headers(response, cache_timeout=seconds())
             response[STATUS_HEADER] = "miss"
             if hasattr(response, "render") and callable(response.render):
-                response.add_post_render_callback(lambda r: _cache().set(key, r, seconds()))
+                response.add_post_render_callback(lambda r: _store(key, r))
             else:
-                _cache().set(key, response, seconds())
+                _store(key, response)
         return response
 
 
-def connect() -> None:
-    from django.db.models.signals import post_delete
-    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
-
-    page_published.connect(invalidate, dispatch_uid="pagecache_published")
-    page_unpublished.connect(invalidate, dispatch_uid="pagecache_unpublished")
-    page_slug_changed.connect(invalidate, dispatch_uid="pagecache_slug")
-    post_page_move.connect(invalidate, dispatch_uid="pagecache_move")
-    post_delete.connect(_page_deleted, dispatch_uid="pagecache_delete")
-
-
-def _page_deleted(sender, instance, **kwargs):
-    from wagtail.models import Page
-
-    if isinstance(instance, Page):
-        invalidate()
+def _store(key, response) -> None:
+    try:
+        _cache().set(key, response, seconds())
+    except Exception:
+        logger.warning("page cache unavailable, page not stored", exc_info=True)

@@ -4,9 +4,11 @@ The number of queries does not depend on how many courses or dates there are.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from home import cache
 
 from .filters import MAX_SEARCH_LENGTH, CatalogueFilter, upcoming_dates
 
@@ -64,13 +66,12 @@ def catalogue_context(index_page, request) -> dict:
     )
     courses = (
         filterset.sorted_qs()
+        .defer_streamfields()  # a card shows none of the page body
         .select_related("image")
         .prefetch_related(
-            "topics",
-            "image__renditions",
             Prefetch(
                 "dates",
-                queryset=upcoming_dates(now).order_by("start", "pk"),
+                queryset=upcoming_dates(now).defer("sessions").order_by("start", "pk"),
                 to_attr="upcoming_date_list",
             ),
         )
@@ -84,6 +85,11 @@ def catalogue_context(index_page, request) -> dict:
             (d for d in course.upcoming_date_list if d.is_open_for_enrolment),
             course.upcoming_date_list[0] if course.upcoming_date_list else None,
         )
+        course.card_state = _card_state(course.next_date)
+    # topics and image sizes only for the cards that are not in the cache
+    shown = list(page_obj.object_list)
+    uncached = cache.missing("course-card", [(c.pk, c.card_state) for c in shown], request)
+    prefetch_related_objects([shown[i] for i in uncached], "topics", "image__renditions")
     chips = active_filters(filterset, data)
     return {
         "filter": filterset,
@@ -96,4 +102,27 @@ def catalogue_context(index_page, request) -> dict:
             page_obj.number, on_each_side=1, on_ends=1
         ),
         "calendar_feed_url": index_page.calendar_feed_url(request),
+        "filter_state": _filter_state(data, now),
     }
+
+
+def _card_state(date) -> str:
+    """What a course card shows of its next date: part of the card's cache key, so a
+    seat taken shows at once."""
+    if date is None:
+        return "-"
+    return (
+        f"{date.pk}:{date.status}:{date.seats_confirmed}:{date.capacity}:"
+        f"{date.is_open_for_enrolment}"
+    )
+
+
+def _filter_state(data, now) -> str | None:
+    """The chosen filters as the cache key of the filter form (its months and places
+    change with the day). None – not cached – for free-text searches: every text
+    would be a new entry."""
+    if "q" in data:
+        return None
+    chosen = sorted((name, sorted(values)) for name, values in data.lists())
+    state = f"{timezone.localdate(now)}|{chosen}"
+    return state if len(state) <= 500 else None

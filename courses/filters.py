@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from home import cache
+
 from .models import CourseDate, CourseFormat, CoursePage, TargetGroup, Topic, Trade
 
 ONLINE = "online"
@@ -135,16 +137,38 @@ class CatalogueFilter(django_filters.FilterSet):
         self.filters["monat"].extra["choices"] = month_choices(timezone.localdate(self.now))
         self.filters["ort"].extra["choices"] = self.location_choices()
 
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_choices_from_cache", False):
+            # checkboxes of topics, target groups and trades: the same for every
+            # visitor until an editor changes them (validation still asks the database)
+            for name in ("thema", "zielgruppe", "gewerk"):
+                field = form.fields[name]
+                model = field.queryset.model
+                field.widget.choices = cache.remember(
+                    "catalogue-choices",
+                    (model._meta.label_lower,),
+                    lambda queryset=field.queryset: list(queryset.values_list("slug", "name")),
+                )
+            form._choices_from_cache = True
+        return form
+
     def location_choices(self) -> list[tuple[str, str]]:
-        cities = (
-            upcoming_dates(self.now)
-            .filter(is_online=False, course__live=True)
-            .exclude(city="")
-            .values_list("city", flat=True)
-            .distinct()
-            .order_by("city")
-        )
-        return [*((city, city) for city in cities), (ONLINE, _("Online"))]
+        def cities():
+            return list(
+                upcoming_dates(self.now)
+                .filter(is_online=False, course__live=True)
+                .exclude(city="")
+                .values_list("city", flat=True)
+                .distinct()
+                .order_by("city")
+            )
+
+        # the places of upcoming dates change with a date saved (a new content version)
+        # or with the day, when the last date in a place has begun
+        places = cache.remember("catalogue-cities", (timezone.localdate(self.now),), cities)
+        return [*((city, city) for city in places), (ONLINE, _("Online"))]
 
     def _with_date(self, qs, **conditions):
         dates = upcoming_dates(self.now).filter(course=OuterRef("pk"), **conditions)

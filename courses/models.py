@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -30,6 +30,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import BodyBlock
+from home.cache import public_pages
 from home.models import SeoMixin
 
 from .forms import CoursePageForm
@@ -196,7 +197,7 @@ class CourseIndexPage(RoutablePageMixin, SeoMixin, Page):
 
     def courses(self):
         """The live courses of this catalogue (filters and sorting come on top)."""
-        return CoursePage.objects.child_of(self).live().public()
+        return public_pages(CoursePage.objects.child_of(self).live())
 
     @path("kalender/", name="calendar_feed")
     def calendar_feed(self, request):
@@ -457,15 +458,19 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
             date.course = self
             if date.pk:
                 date.calendar_url = page_url + self.reverse_subpage("date_calendar", args=[date.pk])
+        # Read only when a template fragment is rendered, not when it comes from the
+        # cache of public content (the dates above are always read: they show seats).
         context.update(
             dates=dates,
             next_date=next((d for d in dates if d.is_open_for_enrolment), None),
-            topic_list=list(self.topics.all()),
-            target_group_list=list(self.target_groups.all()),
-            trade_list=list(self.trades.all()),
-            trainer_list=list(
-                self.trainers.select_related("partner", "photo").prefetch_related(
-                    "photo__renditions"
+            topic_list=SimpleLazyObject(lambda: list(self.topics.all())),
+            target_group_list=SimpleLazyObject(lambda: list(self.target_groups.all())),
+            trade_list=SimpleLazyObject(lambda: list(self.trades.all())),
+            trainer_list=SimpleLazyObject(
+                lambda: list(
+                    self.trainers.select_related("partner", "photo").prefetch_related(
+                        "photo__renditions"
+                    )
                 )
             ),
         )

@@ -1,10 +1,15 @@
 """The site's ground floor: home page, standard pages, partners and site settings."""
 
+from functools import partial
+
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.http import Http404
+from django.urls import Resolver404
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -18,13 +23,38 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager, PageQuerySet, PreviewableMixin
+from wagtail.models import (
+    Orderable,
+    Page,
+    PageManager,
+    PageQuerySet,
+    PageViewRestriction,
+    PreviewableMixin,
+)
 from wagtail.search import index
 
 from .blocks import BodyBlock, NewsBodyBlock
+from .cache import public_pages, remember, restrictions
 
 
-class SeoMixin(models.Model):
+class CachedViewRestrictionsMixin:
+    """Wagtail asks every served page for its view restrictions: two queries, although
+    almost no public page has any. This answers from the cached list of restricted
+    pages (see ``home.cache``) and leaves aliases to Wagtail's own rule."""
+
+    def get_view_restrictions(self):
+        known = restrictions()
+        steplen = self.steplen
+        along_path = {self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)}
+        if self.alias_of_id or along_path.intersection(known["aliases"]):
+            return super().get_view_restrictions()
+        ids = [pk for pk, path in known["restricted"] if path in along_path]
+        if not ids:
+            return PageViewRestriction.objects.none()
+        return PageViewRestriction.objects.filter(pk__in=ids)
+
+
+class SeoMixin(CachedViewRestrictionsMixin, models.Model):
     """Search-engine text and a sharing image for any page."""
 
     meta_description = models.CharField(
@@ -60,7 +90,60 @@ class SeoMixin(models.Model):
         return image.default_alt_text if image is not None else ""
 
 
-class HomePage(SeoMixin, Page):
+class DirectRoutingMixin:
+    """Route a request with one query for the whole path, not two per level.
+
+    Wagtail's own ``Page.route`` asks the database for each path segment's child
+    and then for its specific page. A site root with this mixin looks up every
+    page along the path at once and asks only the page where routing stops –
+    the deepest page found, or an earlier page whose own sub-routes
+    (``RoutablePageMixin``) answer the rest, which win over child pages as in
+    Wagtail – to route the remainder in the usual way.
+    """
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        prefixes = [
+            self.url_path + "/".join(path_components[:length]) + "/"
+            for length in range(1, len(path_components) + 1)
+        ]
+        along_path = (
+            Page.objects.filter(url_path__in=prefixes, path__startswith=self.path)
+            .order_by("depth")
+            .values_list("pk", "depth", "content_type_id")
+        )
+        stop = None
+        for position, (pk, depth, content_type_id) in enumerate(along_path):
+            if depth != self.depth + position + 1:
+                break
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            remaining = path_components[position + 1 :]
+            stop = (pk, model, remaining)
+            if remaining and _answers_sub_route(model, remaining):
+                break
+        if stop is None or stop[1] is None:
+            raise Http404
+        pk, model, remaining = stop
+        try:
+            page = model.objects.get(pk=pk)
+        except model.DoesNotExist as error:
+            raise Http404 from error
+        return page.route(request, remaining)
+
+
+def _answers_sub_route(model, path_components) -> bool:
+    get_resolver = getattr(model, "get_resolver", None)
+    if get_resolver is None:
+        return False
+    try:
+        get_resolver().resolve("/" + "/".join(path_components) + "/")
+    except (Resolver404, Http404):
+        return False
+    return True
+
+
+class HomePage(DirectRoutingMixin, SeoMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
@@ -263,8 +346,10 @@ class NewsPageQuerySet(PageQuerySet):
 
     def for_listing(self):
         """What a news card needs, in a fixed number of queries."""
-        return self.select_related("lead_image", "author_partner").prefetch_related(
-            "lead_image__renditions"
+        return (
+            self.defer_streamfields()  # a card shows none of the article's body
+            .select_related("lead_image", "author_partner")
+            .prefetch_related("lead_image__renditions")
         )
 
 
@@ -297,7 +382,7 @@ class NewsIndexPage(SeoMixin, Page):
         )
 
     def get_articles(self):
-        return NewsPage.objects.child_of(self).live().public()
+        return public_pages(NewsPage.objects.child_of(self).live())
 
     def get_filters(self, request):
         """The valid filters of the request; anything unknown is ignored, never an error."""
@@ -340,10 +425,23 @@ class NewsIndexPage(SeoMixin, Page):
                 "paginator": paginator,
                 "categories": NewsCategory.choices,
                 "category_label": dict(NewsCategory.choices).get(filters["category"], ""),
-                "tags": Tag.objects.filter(home_newspagetag_items__content_object__in=all_articles)
-                .distinct()
-                .order_by("name"),
-                "years": [d.year for d in all_articles.dates("date", "year", order="DESC")],
+                # the same for every visitor until the next publish
+                "tags": remember(
+                    "news-tags",
+                    (self.pk,),
+                    lambda: list(
+                        Tag.objects.filter(home_newspagetag_items__content_object__in=all_articles)
+                        .distinct()
+                        .order_by("name")
+                    ),
+                    request=request,
+                ),
+                "years": remember(
+                    "news-years",
+                    (self.pk,),
+                    lambda: [d.year for d in all_articles.dates("date", "year", order="DESC")],
+                    request=request,
+                ),
             }
         )
         return context
@@ -478,10 +576,12 @@ class NewsPage(SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_courses"] = self.get_related_courses()
-        context["related_news"] = self.get_related_news()
-        context["news_index"] = self.get_parent()
-        context["json_ld"] = self.get_json_ld(request)
+        # read only when the article is rendered, not when it comes from the cache of
+        # public content (see home.cache)
+        context["related_courses"] = SimpleLazyObject(self.get_related_courses)
+        context["related_news"] = SimpleLazyObject(self.get_related_news)
+        context["news_index"] = SimpleLazyObject(self.get_parent)
+        context["json_ld"] = partial(self.get_json_ld, request)
         return context
 
     def get_json_ld(self, request=None):

@@ -14,6 +14,8 @@ from django.db import NotSupportedError, ProgrammingError, connection, transacti
 from wagtail.models import Page
 from wagtail.search.query import Fuzzy
 
+from .cache import public_pages
+
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 200
 
@@ -33,7 +35,7 @@ def search_terms(query: str) -> str:
 
 
 def searchable_pages(site=None):
-    pages = Page.objects.live().public()
+    pages = public_pages(Page.objects.live())
     if site is not None:
         pages = pages.descendant_of(site.root_page, inclusive=True)
     return pages

@@ -6,11 +6,13 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page, Site
 
+from .cache import remember, remember_many
 from .search import clean_query, search_pages, searchable_pages
 
 SEARCH_RESULTS_PER_PAGE = 10
@@ -64,15 +66,34 @@ def _teaser(page):
     return str(text or "")
 
 
-def _promotions(query_string, site):
+def _promotions(query, site):
     """Results the editors pinned to this query (Wagtail search promotions)."""
-    picks = list(Query.get(query_string).editors_picks.select_related("page"))
-    visible = set(
-        searchable_pages(site)
-        .filter(pk__in=[pick.page_id for pick in picks if pick.page_id])
-        .values_list("pk", flat=True)
-    )
+    picks = list(query.editors_picks.select_related("page"))
+    page_ids = [pick.page_id for pick in picks if pick.page_id]
+    visible = set()
+    if page_ids:
+        visible = set(searchable_pages(site).filter(pk__in=page_ids).values_list("pk", flat=True))
     return [pick for pick in picks if pick.page_id in visible or not pick.page_id]
+
+
+def _hits(pages, request):
+    """Title, address, type and teaser of each page shown; kept until the next publish."""
+    pages_by_id = {page.pk: page for page in pages}
+
+    def describe(ids):
+        specific = Page.objects.filter(pk__in=ids).specific()
+        return {
+            page.pk: {
+                "title": page.title,
+                "url": page.get_url(request),
+                "type": str(_type_label(page.content_type_id)),
+                "teaser": _teaser(page),
+            }
+            for page in specific
+        }
+
+    described = remember_many("search-hit", list(pages_by_id), describe, request=request)
+    return [described[pk] for pk in pages_by_id if pk in described]
 
 
 @require_GET
@@ -84,21 +105,15 @@ def search(request):
     promotions = []
     if query:
         results = search_pages(query, site)
-        Query.get(query).add_hit()
-        promotions = _promotions(query, site)
+        query_record = Query.get(query)
+        query_record.add_hit()
+        promotions = _promotions(query_record, site)
         promoted_ids = {pick.page_id for pick in promotions}
         results = [page for page in results if page.pk not in promoted_ids]
 
     paginator = Paginator(results, SEARCH_RESULTS_PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    shown = list(page_obj.object_list)
-    specific = {p.pk: p for p in Page.objects.filter(pk__in=[p.pk for p in shown]).specific()}
-    hits = []
-    for page in shown:
-        page = specific.get(page.pk, page)
-        hits.append(
-            {"page": page, "type": _type_label(page.content_type_id), "teaser": _teaser(page)}
-        )
+    hits = _hits(page_obj.object_list, request)
     type_counts = Counter(_type_label(page.content_type_id) for page in results)
     return render(
         request,
@@ -110,15 +125,21 @@ def search(request):
             "paginator": paginator,
             "promotions": promotions,
             "type_counts": sorted(type_counts.items(), key=lambda item: -item[1]),
-            "suggestions": _suggestion_pages(site),
+            "suggestions": SimpleLazyObject(lambda: _suggestion_pages(site, request)),
         },
     )
 
 
-def _suggestion_pages(site):
+def _suggestion_pages(site, request):
     """Course catalogue and news section, for the empty state (found by type, not import)."""
-    pages = searchable_pages(site).filter(
-        content_type__app_label__in=["courses", "home"],
-        content_type__model__in=["courseindexpage", "newsindexpage"],
-    )
-    return list(pages.order_by("path"))
+
+    def suggestions():
+        pages = searchable_pages(site).filter(
+            content_type__app_label__in=["courses", "home"],
+            content_type__model__in=["courseindexpage", "newsindexpage"],
+        )
+        return [
+            {"title": page.title, "url": page.get_url(request)} for page in pages.order_by("path")
+        ]
+
+    return remember("search-suggestions", (), suggestions, request=request)

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "home.middleware.CachedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -123,6 +124,13 @@ else:
 # course pages and in the catalogue are at most PAGE_CACHE_SECONDS old.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
+# Cached fragments of public content (home/cache.py): menus, footer, page bodies.
+# Every publish or saved snippet ends them at once; free seats are never in them.
+CONTENT_CACHE_ENABLED = env_bool("CONTENT_CACHE_ENABLED", True)
+CONTENT_CACHE_SECONDS = env_int("CONTENT_CACHE_SECONDS", 24 * 3600)
+# Image renditions are made in the background when an image is uploaded (and on
+# deploy by `manage.py prepare_renditions`), never while a visitor waits.
+RENDITIONS_ON_UPLOAD = env_bool("RENDITIONS_ON_UPLOAD", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

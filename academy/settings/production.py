@@ -19,6 +19,17 @@ if not ALLOWED_HOSTS:
 
 DEBUG = False
 
+# Without Redis, the app server's worker processes share a cache on disk: an
+# editor's publish, handled by one of them, must end cached content in all of them.
+if not REDIS_URL:  # noqa: F405
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),  # noqa: F405
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 

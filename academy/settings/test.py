@@ -26,3 +26,4 @@ WAGTAILSEARCH_BACKENDS = {
 }
 # The page cache is switched on by the tests that exercise it (tests/ops/).
 PAGE_CACHE_ENABLED = False
+RENDITIONS_ON_UPLOAD = False  # tests make many images; test_renditions switches it on

@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
+from home import cache
 from home.models import Partner
 
 register = template.Library()
@@ -20,23 +21,30 @@ def main_menu(context):
     request = context.get("request")
     root = _site_root(context)
     current = context.get("page")
-    items = []
-    if root is not None:
-        items = list(root.get_children().live().public().in_menu().specific(defer=True))
+    if root is None:
+        return {"root_url": None, "items": []}
+
+    def entries():
+        pages = root.get_children().live().public().in_menu().only("title", "path", "url_path")
+        return [
+            {"title": page.title, "path": page.path, "url": page.get_url(request)} for page in pages
+        ]
+
+    # the same entries for everybody: kept until the next publish
+    items = cache.remember("main-menu", (root.pk,), entries, request=request)
     current_path = current.path if current is not None else ""
     for item in items:
         # aria-current: "page" on the page itself, "true" on the section it belongs to
-        if item.path == current_path:
-            item.menu_current = "page"
-        elif current_path.startswith(item.path):
-            item.menu_current = "true"
+        if item["path"] == current_path:
+            item["current"] = "page"
+        elif current_path.startswith(item["path"]):
+            item["current"] = "true"
         else:
-            item.menu_current = ""
+            item["current"] = ""
     return {
-        "root": root,
-        "root_current": root is not None and current_path == root.path,
+        "root_url": root.get_url(request),
+        "root_current": current_path == root.path,
         "items": items,
-        "request": request,
     }
 
 

@@ -318,6 +318,7 @@ def test_home_page_query_count_does_not_grow_with_news(client, news_index):
     with CaptureQueriesContext(connection) as few:
         client.get("/")
     build_news(news_index, 10, start=timezone.now() - datetime.timedelta(days=100))
+    client.get("/")  # the publish ended the cached fragments: warm them again
     with CaptureQueriesContext(connection) as many:
         client.get("/")
     assert len(many) == len(few)

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from academy import pagecache
+from home import cache as content_cache
 from tests.factories import StandardPageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +137,7 @@ def test_seat_counts_are_stale_at_most_the_stated_seconds(client, page, page_cac
     real_set = cache.set
 
     def spy(key, value, timeout=None, **kwargs):
-        if key.startswith("pagecache:") and key != pagecache.VERSION_KEY:
+        if key.startswith("pagecache:") and key != content_cache.VERSION_KEY:
             timeouts.append(timeout)
         return real_set(key, value, timeout, **kwargs)
 

@@ -1,0 +1,161 @@
+"""Query budgets of the public pages: small, and independent of how much is shown.
+
+Every public page type is requested with 5 items and again with 50 (courses,
+dates, trainers, articles, partners, search hits). Counted twice each time:
+for the first visitor after a publish (every cached fragment of public content
+has just ended) and for every visitor after that. The page cache for anonymous
+visitors is off in the tests, so these are the uncached figures.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from home import cache as content_cache
+from home.images import get_or_create_image
+from tests.factories import (
+    CourseDateFactory,
+    CourseIndexPageFactory,
+    CoursePageFactory,
+    NewsIndexPageFactory,
+    NewsPageFactory,
+    PartnerFactory,
+    StandardPageFactory,
+    TopicFactory,
+    TrainerFactory,
+    build_site_settings,
+)
+
+pytestmark = pytest.mark.django_db
+
+#: queries per public page, navigation, footer and site settings included
+BUDGET = 12
+
+
+class Content:
+    def __init__(self, home_page, site):
+        self.image = get_or_create_image("Werkstatt")
+        self.imprint = StandardPageFactory(parent=home_page, title="Impressum", slug="impressum")
+        self.about = StandardPageFactory(
+            parent=home_page, title="Über uns", slug="ueber-uns", show_in_menus=True
+        )
+        build_site_settings(site, imprint_page=self.imprint)
+        self.catalogue = CourseIndexPageFactory(parent=home_page, show_in_menus=True)
+        self.news_index = NewsIndexPageFactory(parent=home_page, show_in_menus=True)
+        self.topic = TopicFactory(name="Digitalisierung", slug="digitalisierung")
+        self.courses, self.articles, self.trainers = [], [], []
+        self.partners = 0
+
+    def grow(self, count):
+        """Up to ``count`` courses, articles and partners; the first course gets
+        ``count`` dates and trainers, the first article ``count`` tags."""
+        while self.partners < count:
+            PartnerFactory(logo=self.image)
+            self.partners += 1
+        while len(self.trainers) < count:
+            self.trainers.append(TrainerFactory(photo=self.image))
+        while len(self.courses) < count:
+            number = len(self.courses)
+            course = CoursePageFactory(
+                parent=self.catalogue,
+                title=f"Werkstattkurs {number:03d}",
+                format="online" if number % 2 else "presence",
+                topics=[self.topic],
+                image=self.image,
+                image_alt="Werkstatt",
+            )
+            CourseDateFactory(
+                course=course, start=_in_days(10 + number), is_online=bool(number % 2)
+            )
+            self.courses.append(course)
+        course = self.courses[0]
+        course.trainers.set(self.trainers)
+        while course.dates.count() < count:
+            CourseDateFactory(course=course, start=_in_days(40 + course.dates.count()))
+        course.save_revision().publish()
+        now = timezone.now()
+        while len(self.articles) < count:
+            number = len(self.articles)
+            self.articles.append(
+                NewsPageFactory(
+                    parent=self.news_index,
+                    title=f"Werkstattmeldung {number:03d}",
+                    date=now - datetime.timedelta(days=number + 1),
+                    lead_image=self.image,
+                    lead_image_alt="Werkstatt",
+                    featured=number == 0,
+                )
+            )
+        article = self.articles[0]
+        article.tags.add(*[f"Schlagwort {n}" for n in range(count)])
+        article.save_revision().publish()
+
+    def urls(self):
+        return {
+            "home": "/",
+            "catalogue": "/kurse/",
+            "catalogue_filtered": "/kurse/?thema=digitalisierung&format=online",
+            "catalogue_page_2": "/kurse/?page=2",
+            "course_page": self.courses[0].url,
+            "news_index": "/aktuelles/",
+            "news_article": self.articles[0].url,
+            "standard_page": self.about.url,
+            "search": "/suche/?q=Werkstatt",
+        }
+
+
+def _in_days(days):
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def _counts(client, urls):
+    """Queries of the first visitor after a publish, and of the visitors after."""
+    counts = {}
+    for name, url in urls.items():
+        client.get(url)  # renditions and Wagtail's own caches exist from here on
+        content_cache.bump()
+        first = _count(client, url)
+        counts[name] = (first, _count(client, url))
+    return counts
+
+
+def test_public_pages_stay_within_budget_whatever_they_show(client, home_page, site):
+    content = Content(home_page, site)
+    content.grow(5)
+    few = _counts(client, content.urls())
+    content.grow(50)
+    many = _counts(client, content.urls())
+
+    for name in few:
+        assert many[name] == few[name], (
+            f"{name}: {few[name]} queries for 5 items, {many[name]} for 50"
+        )
+        after_publish, later = many[name]
+        assert later <= BUDGET, f"{name}: {later} queries (budget {BUDGET})"
+        assert later < after_publish or after_publish <= BUDGET
+
+
+def test_fifty_items_are_really_shown(client, home_page, site):
+    """The budget counts pages that show what they should, not empty ones."""
+    content = Content(home_page, site)
+    content.grow(50)
+    course = client.get(content.courses[0].url).content.decode()
+    assert course.count("Qualifizierungszentrum Riesa") >= 50
+    assert all(trainer.name in course for trainer in content.trainers)
+    catalogue = client.get("/kurse/?page=2").content.decode()
+    assert "Werkstattkurs 012" in catalogue or "Werkstattkurs 037" in catalogue
+    footer = client.get("/").content.decode()
+    assert footer.count("Partner ") >= 50
+    article = client.get(content.articles[0].url).content.decode()
+    assert "Schlagwort 49" in article
