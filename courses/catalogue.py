@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from home import cache
 
 from .filters import MAX_SEARCH_LENGTH, CatalogueFilter, upcoming_dates
+from .models import CoursePage
 
 PER_PAGE = 12
 
@@ -64,8 +65,10 @@ def catalogue_context(index_page, request) -> dict:
     filterset = CatalogueFilter(
         data or None, queryset=index_page.courses(), request=request, now=now
     )
+    # order and count from the ids; full rows only for the page shown
+    page_obj = Paginator(filterset.sorted_ids(), PER_PAGE).get_page(request.GET.get("page"))
     courses = (
-        filterset.sorted_qs()
+        CoursePage.objects.filter(pk__in=page_obj.object_list)
         .defer_streamfields()  # a card shows none of the page body
         .select_related("image")
         .prefetch_related(
@@ -76,7 +79,8 @@ def catalogue_context(index_page, request) -> dict:
             ),
         )
     )
-    page_obj = Paginator(courses, PER_PAGE).get_page(request.GET.get("page"))
+    by_id = {course.pk: course for course in courses}
+    page_obj.object_list = [by_id[pk] for pk in page_obj.object_list if pk in by_id]
     for course in page_obj:
         for date in course.upcoming_date_list:
             date.course = course

@@ -105,7 +105,9 @@ def remember(name: str, vary: tuple, compute, request=None):
     cache = _cache()
     try:
         cache_key = key(name, *vary, request=request)
-        value = cache.get(cache_key, _SENTINEL)
+        value = getattr(request, "_prefetched_fragments", {}).get(cache_key, _SENTINEL)
+        if value is _SENTINEL:
+            value = cache.get(cache_key, _SENTINEL)
     except Exception:  # the cache is down: the database still answers
         logger.warning("cache unavailable, %s rendered without it", name, exc_info=True)
         return compute()
@@ -144,7 +146,8 @@ def public_pages(queryset):
 
 def missing(name: str, varies: list[tuple], request) -> list[int]:
     """Positions of the vary tuples whose fragment ``name`` is not in the cache (all of
-    them when caching is off): what a listing must load the data for."""
+    them when caching is off): what a listing must load the data for. The fragments
+    found are kept with the request, so rendering them asks the cache no more."""
     if not enabled(request):
         return list(range(len(varies)))
     host = _host(request)
@@ -154,6 +157,9 @@ def missing(name: str, varies: list[tuple], request) -> list[int]:
     except Exception:
         logger.warning("cache unavailable", exc_info=True)
         return list(range(len(varies)))
+    if not hasattr(request, "_prefetched_fragments"):
+        request._prefetched_fragments = {}
+    request._prefetched_fragments.update(found)
     return [position for position, k in enumerate(keys) if k not in found]
 
 

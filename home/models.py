@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.urls import Resolver404
 from django.utils import timezone
@@ -34,7 +35,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from .blocks import BodyBlock, NewsBodyBlock
-from .cache import public_pages, remember, restrictions
+from .cache import missing, public_pages, remember, restrictions
 
 
 class CachedViewRestrictionsMixin:
@@ -344,13 +345,11 @@ class NewsPageQuerySet(PageQuerySet):
     def in_year(self, year):
         return self.filter(date__year=year)
 
-    def for_listing(self):
-        """What a news card needs, in a fixed number of queries."""
-        return (
-            self.defer_streamfields()  # a card shows none of the article's body
-            .select_related("lead_image", "author_partner")
-            .prefetch_related("lead_image__renditions")
-        )
+    def for_listing(self, renditions=True):
+        """What a news card needs, in a fixed number of queries (the image sizes may
+        be left to :func:`prefetch_card_images`, for the cards not in the cache)."""
+        listing = self.defer_streamfields().select_related("lead_image", "author_partner")
+        return listing.prefetch_related("lead_image__renditions") if renditions else listing
 
 
 NewsPageManager = PageManager.from_queryset(NewsPageQuerySet)
@@ -408,13 +407,19 @@ class NewsIndexPage(SeoMixin, Page):
         if filters["year"]:
             articles = articles.in_year(filters["year"])
         if not is_filtered:
-            featured = articles.filter(featured=True).newest_first().for_listing().first()
+            featured = (
+                articles.filter(featured=True).newest_first().for_listing(renditions=False).first()
+            )
             if featured is not None:
                 articles = articles.exclude(pk=featured.pk)
-        paginator = Paginator(articles.newest_first().for_listing(), self.per_page)
+        paginator = Paginator(articles.newest_first().for_listing(renditions=False), self.per_page)
         page_obj = paginator.get_page(request.GET.get("page"))
         if featured is not None and page_obj.number > 1:
             featured = None
+        # image sizes only for the cards that are not in the cache
+        cards = [*page_obj, *([featured] if featured is not None else [])]
+        uncached = missing("news-card", [(card.pk, 3) for card in cards], request)
+        prefetch_related_objects([cards[i] for i in uncached], "lead_image__renditions")
         all_articles = self.get_articles()
         context.update(
             {

@@ -5,7 +5,9 @@ SQLite FTS5 in development, PostgreSQL full-text with the German configuration
 (stemming: "Nachfolger" finds "Nachfolge") in production. On PostgreSQL a
 trigram search (pg_trgm, enabled by migration home 0003) adds spelling-tolerant
 hits and parts of German compounds ("Nachfolge" finds "Betriebsnachfolge"); on
-SQLite, which has neither, titles containing the words are added instead.
+SQLite, which has neither, titles containing the words are added instead, and
+results are ordered without the backend's relevance score (which matches the index
+once per page there): titles with every word first, then the newest.
 """
 
 import re
@@ -42,14 +44,17 @@ def searchable_pages(site=None):
 
 
 def search_pages(query: str, site=None) -> list[Page]:
-    """Pages matching the query, best first (full-text hits, then fuzzy ones)."""
+    """Pages matching the query, best first (full-text hits, then fuzzy ones).
+
+    The pages carry only what a result list needs (id, type, title, date); the
+    search view describes the ones it shows."""
     terms = search_terms(query)
     if not terms:
         return []
-    pages = searchable_pages(site)
-    results = list(pages.search(terms, operator="and")[:MAX_RESULTS])
+    pages = searchable_pages(site).only("id", "content_type_id", "title", "first_published_at")
+    results = _full_text(pages, terms, "and")
     if not results and " " in terms:
-        results = list(pages.search(terms, operator="or")[:MAX_RESULTS])
+        results = _full_text(pages, terms, "or")
     seen = {page.pk for page in results}
     if connection.vendor == "postgresql":
         extra = _fuzzy(pages, terms)
@@ -58,7 +63,23 @@ def search_pages(query: str, site=None) -> list[Page]:
         # that contains every word inside a compound ("Betriebsnachfolge") still counts.
         extra = _titles_containing(pages, terms)
     results += [page for page in extra if page.pk not in seen]
+    if connection.vendor != "postgresql":
+        words = terms.lower().split()
+        # stable: titles with every word first, each group newest first
+        results.sort(key=lambda page: not all(word in page.title.lower() for word in words))
     return results[:MAX_RESULTS]
+
+
+def _full_text(pages, terms, operator):
+    if connection.vendor == "postgresql":
+        return list(pages.search(terms, operator=operator)[:MAX_RESULTS])
+    # On SQLite the search backend ranks by matching the index once more for every
+    # page, which grows with the site (100 ms for 800 pages); newest first instead.
+    return list(
+        pages.order_by("-first_published_at").search(
+            terms, operator=operator, order_by_relevance=False
+        )[:MAX_RESULTS]
+    )
 
 
 def _titles_containing(pages, terms):
