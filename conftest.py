@@ -29,7 +29,10 @@ def _empty_cache():
     pages by id, and ids come back after a test's rollback."""
     from django.core.cache import cache
 
+    from home.cache import clear_local
+
     cache.clear()
+    clear_local()
 
 
 @pytest.fixture(autouse=True)

@@ -1,12 +1,19 @@
 """The performance benchmark behind `make bench`.
 
-Seeds a large catalogue into its own SQLite database under var/bench/, serves it
-with gunicorn and production settings (2 workers, DEBUG off, static files through
-WhiteNoise) on 127.0.0.1, warms up, then drives every URL with wrk on loopback,
-interleaved (A B A B …) over several rounds. Reports medians per URL: requests/s,
-p50/p95/p99 latency, server CPU milliseconds per request (CPU time of the
-gunicorn processes over the run), errors, database queries per request and
-compressed HTML size. Prints a table and writes JSON under var/bench/.
+Seeds a large catalogue into its own SQLite database under var/bench/ and makes
+its image renditions ahead (as a deploy does). Serves it twice at once with
+gunicorn and production settings (2 workers each, DEBUG off, static files
+through WhiteNoise) on 127.0.0.1: one server *uncached* (the page cache for
+anonymous visitors off; cached fragments of public content on, as they are
+part of the code) and one *cached* (as in production). Both use Redis on
+127.0.0.1:6379 (database 9, emptied first) when it answers, else a cache on
+disk. Warms up, then drives every URL with wrk on loopback, interleaved
+(A B A B …, uncached and cached in turn) over several rounds.
+
+Reports medians per URL and mode: requests/s, p50/p95/p99 latency, server CPU
+milliseconds per request (CPU time of that server's gunicorn processes over the
+run), errors, database queries per request and compressed HTML size. Prints a
+table per mode and writes JSON under var/bench/.
 """
 
 import argparse
@@ -27,12 +34,25 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 DB_PATH = BENCH_DIR / "bench.sqlite3"
 SEED_MARK = BENCH_DIR / "seeded.json"
-SEED_VERSION = 1
+SEED_VERSION = 2  # 2: renditions made ahead
+REDIS_URL = "redis://127.0.0.1:6379/9"
+MODES = ("uncached", "cached")
 PYTHON = sys.executable
 HZ = os.sysconf("SC_CLK_TCK")
 
 
-def bench_env() -> dict:
+def redis_answers() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
+            sock.sendall(b"SELECT 9\r\nFLUSHDB\r\n")
+            return sock.recv(64).startswith(b"+OK")
+    except OSError:
+        return False
+
+
+def bench_env(mode: str = "uncached", redis: bool = False) -> dict:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     secret_file = BENCH_DIR / "secret-key"
     if not secret_file.exists():
@@ -52,7 +72,11 @@ def bench_env() -> dict:
             "SITE_URL": "http://127.0.0.1",
         }
     )
-    env.pop("REDIS_URL", None)
+    env["PAGE_CACHE_ENABLED"] = "true" if mode == "cached" else "false"
+    if redis:
+        env["REDIS_URL"] = REDIS_URL
+    else:
+        env.pop("REDIS_URL", None)
     return env
 
 
@@ -71,6 +95,7 @@ def prepare(env, reseed: bool) -> None:
         manage(env, "migrate", "--noinput", "-v0")
         started = time.monotonic()
         subprocess.run([PYTHON, "-m", "bench.seed"], cwd=ROOT, env=env, check=True)
+        manage(env, "prepare_renditions")
         SEED_MARK.write_text(
             json.dumps({"version": SEED_VERSION, "seconds": round(time.monotonic() - started)})
         )
@@ -171,67 +196,33 @@ def run_wrk(url: str, seconds: float, connections: int) -> dict:
     return json.loads(line)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=int, default=4, help="duration of one wrk run")
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--port", type=int, default=8200)
-    parser.add_argument("--reseed", action="store_true")
-    args = parser.parse_args()
+def summarise(runs: list[dict], query: dict, name: str, path: str) -> dict:
+    def med(key):
+        return statistics.median(run[key] for run in runs)
 
-    if shutil.which("wrk") is None:
-        print("wrk is missing (Debian package 'wrk'; `make bench` installs it).", file=sys.stderr)
-        return 2
-    env = bench_env()
-    prepare(env, args.reseed)
-    urls = discover_urls(env)
-    queries = measure_queries(env, urls)
+    return {
+        "page": name,
+        "path": path,
+        "requests_per_s": round(
+            statistics.median(r["requests"] / (r["duration_us"] / 1e6) for r in runs), 1
+        ),
+        "p50_ms": round(med("p50_us") / 1000, 2),
+        "p95_ms": round(med("p95_us") / 1000, 2),
+        "p99_ms": round(med("p99_us") / 1000, 2),
+        "cpu_ms_per_request": round(med("cpu_ms_per_request"), 2),
+        "errors": sum(r["errors"] for r in runs),
+        "queries": query["queries"],
+        "status": query["status"],
+        "html_kb_gzip": round(query["gzip_bytes"] / 1024, 1),
+    }
 
-    samples = {name: [] for name, _path in urls}
-    with Server(env, args.port, workers=2) as server:
-        base = f"http://127.0.0.1:{args.port}"
-        for _name, path in urls:  # warm-up: imports, caches, connections
-            run_wrk(base + path, 1, 2)
-        for round_no in range(args.rounds):
-            order = urls if round_no % 2 == 0 else list(reversed(urls))
-            for name, path in order:
-                cpu_before = server.cpu_seconds()
-                figures = run_wrk(base + path, args.seconds, args.connections)
-                cpu = server.cpu_seconds() - cpu_before
-                figures["cpu_ms_per_request"] = 1000 * cpu / max(figures["requests"], 1)
-                samples[name].append(figures)
 
-    rows = []
-    for name, path in urls:
-        runs = samples[name]
-
-        def med(key, runs=runs):
-            return statistics.median(run[key] for run in runs)
-
-        rows.append(
-            {
-                "page": name,
-                "path": path,
-                "requests_per_s": round(
-                    statistics.median(r["requests"] / (r["duration_us"] / 1e6) for r in runs), 1
-                ),
-                "p50_ms": round(med("p50_us") / 1000, 2),
-                "p95_ms": round(med("p95_us") / 1000, 2),
-                "p99_ms": round(med("p99_us") / 1000, 2),
-                "cpu_ms_per_request": round(med("cpu_ms_per_request"), 2),
-                "errors": sum(r["errors"] for r in runs),
-                "queries": queries[path]["queries"],
-                "status": queries[path]["status"],
-                "html_kb_gzip": round(queries[path]["gzip_bytes"] / 1024, 1),
-            }
-        )
-
+def print_table(mode: str, rows: list[dict]) -> None:
     header = (
         f"{'page':<22}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
         f"{'CPU ms/req':>12}{'errors':>8}{'queries':>9}{'KB gz':>8}"
     )
-    print()
+    print(f"\n{mode}")
     print(header)
     print("-" * len(header))
     for row in rows:
@@ -240,16 +231,85 @@ def main() -> int:
             f"{row['p99_ms']:>9}{row['cpu_ms_per_request']:>12}{row['errors']:>8}"
             f"{row['queries']:>9}{row['html_kb_gzip']:>8}"
         )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=4, help="duration of one wrk run")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8200, help="uncached; cached: port + 1")
+    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--no-redis", action="store_true", help="a cache on disk instead")
+    parser.add_argument("--pages", help="comma-separated page names (default: all)")
+    args = parser.parse_args()
+
+    if shutil.which("wrk") is None:
+        print("wrk is missing (Debian package 'wrk'; `make bench` installs it).", file=sys.stderr)
+        return 2
+    redis = not args.no_redis and redis_answers()
+    envs = {mode: bench_env(mode, redis) for mode in MODES}
+    prepare(envs["uncached"], args.reseed)
+    urls = discover_urls(envs["uncached"])
+    if args.pages:
+        wanted = set(args.pages.split(","))
+        urls = [
+            (name, path) for name, path in urls if name in wanted or name.startswith("baseline")
+        ]
+    queries = {mode: measure_queries(envs[mode], urls) for mode in MODES}
+
+    samples = {(mode, name): [] for mode in MODES for name, _path in urls}
+    ports = {mode: args.port + offset for offset, mode in enumerate(MODES)}
+    with (
+        Server(envs["uncached"], ports["uncached"], workers=2) as uncached,
+        Server(envs["cached"], ports["cached"], workers=2) as cached,
+    ):
+        servers = {"uncached": uncached, "cached": cached}
+        for mode in MODES:  # warm-up: imports, caches, connections
+            for _name, path in urls:
+                run_wrk(f"http://127.0.0.1:{ports[mode]}{path}", 1, 2)
+        for round_no in range(args.rounds):
+            order = urls if round_no % 2 == 0 else list(reversed(urls))
+            modes = MODES if round_no % 2 == 0 else tuple(reversed(MODES))
+            for name, path in order:
+                for mode in modes:
+                    server = servers[mode]
+                    cpu_before = server.cpu_seconds()
+                    figures = run_wrk(
+                        f"http://127.0.0.1:{ports[mode]}{path}", args.seconds, args.connections
+                    )
+                    cpu = server.cpu_seconds() - cpu_before
+                    figures["cpu_ms_per_request"] = 1000 * cpu / max(figures["requests"], 1)
+                    samples[(mode, name)].append(figures)
+
+    results = {
+        mode: [
+            summarise(samples[(mode, name)], queries[mode][path], name, path) for name, path in urls
+        ]
+        for mode in MODES
+    }
+    for mode in MODES:
+        print_table(mode, results[mode])
+    static = next(r for r in results["cached"] if r["page"] == "baseline_static")
+    pages = [r for r in results["cached"] if not r["page"].startswith("baseline")]
+    cacheable = [r for r in pages if r["page"] not in ("search", "enrolment_form")]
+    print(
+        f"\ncached pages: {min(r['requests_per_s'] for r in cacheable)}–"
+        f"{max(r['requests_per_s'] for r in cacheable)} req/s, static file "
+        f"{static['requests_per_s']} req/s; worst p99 "
+        f"{max(r['p99_ms'] for r in cacheable)} ms; errors "
+        f"{sum(r['errors'] for mode in MODES for r in results[mode])}"
+    )
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     report = {
         "when": stamp,
-        "mode": "uncached",
+        "cache": "redis" if redis else "file",
         "rounds": args.rounds,
         "seconds_per_run": args.seconds,
         "connections": args.connections,
         "workers": 2,
         "cpu_count": os.cpu_count(),
-        "results": rows,
+        "results": results,
     }
     out = BENCH_DIR / f"bench-{stamp}.json"
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))

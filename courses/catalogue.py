@@ -4,13 +4,13 @@ The number of queries does not depend on how many courses or dates there are.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from home import cache
 
-from .filters import MAX_SEARCH_LENGTH, CatalogueFilter, upcoming_dates
+from .filters import MAX_SEARCH_LENGTH, CatalogueFilter, sorted_course_ids, upcoming_dates
 from .models import CoursePage
 
 PER_PAGE = 12
@@ -62,52 +62,85 @@ def active_filters(filterset, data) -> list[dict]:
 def catalogue_context(index_page, request) -> dict:
     now = timezone.now()
     data = _clean_query(request)
-    filterset = CatalogueFilter(
-        data or None, queryset=index_page.courses(), request=request, now=now
-    )
-    # order and count from the ids; full rows only for the page shown
-    page_obj = Paginator(filterset.sorted_ids(), PER_PAGE).get_page(request.GET.get("page"))
-    courses = (
-        CoursePage.objects.filter(pk__in=page_obj.object_list)
-        .defer_streamfields()  # a card shows none of the page body
-        .select_related("image")
-        .prefetch_related(
-            Prefetch(
-                "dates",
-                queryset=upcoming_dates(now).defer("sessions").order_by("start", "pk"),
-                to_attr="upcoming_date_list",
-            ),
+    if data:
+        filterset = CatalogueFilter(data, queryset=index_page.courses(), request=request, now=now)
+        ids = filterset.sorted_ids()
+    else:
+        # nothing chosen (most visits): the filter form is built only if its cached
+        # fragment is missing
+        filterset = SimpleLazyObject(
+            lambda: CatalogueFilter(None, queryset=index_page.courses(), request=request, now=now)
         )
-    )
-    by_id = {course.pk: course for course in courses}
-    page_obj.object_list = [by_id[pk] for pk in page_obj.object_list if pk in by_id]
-    for course in page_obj:
-        for date in course.upcoming_date_list:
-            date.course = course
-        # the next date one can still enrol for, else the next one at all
-        course.next_date = next(
-            (d for d in course.upcoming_date_list if d.is_open_for_enrolment),
-            course.upcoming_date_list[0] if course.upcoming_date_list else None,
-        )
-        course.card_state = _card_state(course.next_date)
-    # topics and image sizes only for the cards that are not in the cache
-    shown = list(page_obj.object_list)
-    uncached = cache.missing("course-card", [(c.pk, c.card_state) for c in shown], request)
-    prefetch_related_objects([shown[i] for i in uncached], "topics", "image__renditions")
-    chips = active_filters(filterset, data)
+        ids = sorted_course_ids(index_page.courses(), now)
+    # order and count from the ids; only the page shown is loaded
+    page_obj = Paginator(ids, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj.object_list = _cards(list(page_obj.object_list), now, request)
+    chips = active_filters(filterset, data) if data else []
     return {
         "filter": filterset,
         "courses": page_obj,
         "page_obj": page_obj,
         "result_count": page_obj.paginator.count,
         "active_filters": chips,
-        "has_invalid_filters": bool(filterset.invalid_fields),
+        "has_invalid_filters": bool(data) and bool(filterset.invalid_fields),
         "elided_page_range": page_obj.paginator.get_elided_page_range(
             page_obj.number, on_each_side=1, on_ends=1
         ),
         "calendar_feed_url": index_page.calendar_feed_url(request),
         "filter_state": _filter_state(data, now),
     }
+
+
+class CachedCard:
+    """A course whose card comes from the cache: the card's key is all it needs."""
+
+    def __init__(self, pk, card_state):
+        self.pk = pk
+        self.card_state = card_state
+
+
+def _cards(ids: list[int], now, request) -> list:
+    """The courses of one catalogue page, ready for their cards.
+
+    Every card shows its course's next date, so the dates are always read; the
+    course itself (title, teaser, image, topics) only for cards not in the cache."""
+    dates_by_course = {pk: [] for pk in ids}
+    for date in (
+        upcoming_dates(now).filter(course_id__in=ids).defer("sessions").order_by("start", "pk")
+    ):
+        dates_by_course[date.course_id].append(date)
+    next_dates = {pk: _next_date(dates) for pk, dates in dates_by_course.items()}
+    states = {pk: _card_state(next_dates[pk]) for pk in ids}
+    uncached = [
+        ids[i] for i in cache.missing("course-card", [(pk, states[pk]) for pk in ids], request)
+    ]
+    courses = {
+        course.pk: course
+        for course in CoursePage.objects.filter(pk__in=uncached)
+        .defer_streamfields()  # a card shows none of the page body
+        .select_related("image")
+        .prefetch_related("topics", "image__renditions")
+    }
+    cards = []
+    for pk in ids:
+        course = courses.get(pk)
+        if course is None:
+            if pk not in uncached:
+                cards.append(CachedCard(pk, states[pk]))
+            # else: deleted a moment ago, neither in the cache nor found
+            continue
+        course.upcoming_date_list = dates_by_course[pk]
+        for date in course.upcoming_date_list:
+            date.course = course
+        course.next_date = next_dates[pk]
+        course.card_state = states[pk]
+        cards.append(course)
+    return cards
+
+
+def _next_date(dates):
+    """The next date one can still enrol for, else the next one at all."""
+    return next((d for d in dates if d.is_open_for_enrolment), dates[0] if dates else None)
 
 
 def _card_state(date) -> str:

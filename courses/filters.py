@@ -10,7 +10,7 @@ from functools import partial
 
 import django_filters
 from django import forms
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Exists, F, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -233,22 +233,22 @@ class CatalogueFilter(django_filters.FilterSet):
         return list(self.form.errors) if self.is_bound else []
 
     def sorted_ids(self) -> list[int]:
-        """The ids of the filtered courses in the chosen order, from one small query
-        (grouped by two columns, not by every column of the page)."""
-        rows = list(
-            self.qs.order_by()
-            .values_list("pk", "title")
-            .annotate(
-                next_start=Min(
-                    "dates__start",
-                    filter=Q(dates__start__gte=self.now, dates__status=CourseDate.Status.PLANNED),
-                )
-            )
+        return sorted_course_ids(self.qs, self.now, self.sort)
+
+
+def sorted_course_ids(courses, now, sort="termin") -> list[int]:
+    """The ids of the courses in the chosen order, from one small query (grouped by the
+    id, not by every column of the page): by next date (courses without one last) or
+    by title."""
+    ids = courses.order_by().values("pk")
+    if sort == "titel":
+        ids = ids.order_by("title", "pk")
+    else:
+        next_start = Min(
+            "dates__start",
+            filter=Q(dates__start__gte=now, dates__status=CourseDate.Status.PLANNED),
         )
-        if self.sort == "titel":
-            rows.sort(key=lambda row: (row[1].casefold(), row[0]))
-        else:
-            rows.sort(
-                key=lambda row: (row[2] is None, row[2] or self.now, row[1].casefold(), row[0])
-            )
-        return [row[0] for row in rows]
+        ids = ids.annotate(next_start=next_start).order_by(
+            F("next_start").asc(nulls_last=True), "title", "pk"
+        )
+    return list(ids.values_list("pk", flat=True))

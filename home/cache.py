@@ -20,13 +20,18 @@ Free-seat numbers change without an editor: templates render them outside
 the cached fragments, so they are always current.
 """
 
+import contextvars
 import hashlib
 import logging
+import pickle
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 logger = logging.getLogger(__name__)
@@ -43,8 +48,14 @@ def timeout() -> int:
     return int(getattr(settings, "CONTENT_CACHE_SECONDS", 24 * 3600))
 
 
+#: the request being answered (set by home.middleware.CachedSiteMiddleware): values
+#: read from the cache are kept with it, so no request asks the cache twice
+current_request = contextvars.ContextVar("content_cache_request", default=None)
+
+
 def version(request=None) -> int:
-    """The current content version (read once per request when one is given)."""
+    """The current content version (read once per request)."""
+    request = request if request is not None else current_request.get()
     if request is not None:
         cached = getattr(request, "_content_version", None)
         if cached is not None:
@@ -61,7 +72,18 @@ def version(request=None) -> int:
 
 
 def bump(**kwargs) -> None:
-    """Make every cached fragment and page obsolete (a signal receiver)."""
+    """Make every cached fragment and page obsolete (a signal receiver).
+
+    Now, and once more when the transaction that made the change commits: a request
+    that read the new version before the commit may have rendered the old content
+    under it."""
+    _bump_now()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        transaction.on_commit(_bump_now)
+
+
+def _bump_now() -> None:
     cache = _cache()
     try:
         try:
@@ -71,6 +93,48 @@ def bump(**kwargs) -> None:
     except Exception:
         # the change itself is saved; the cache (down now) starts empty when it is back
         logger.error("cache unavailable: cached content not ended", exc_info=True)
+
+
+# --- a small copy in each process -------------------------------------------------
+#
+# A key names one version of the content and never gets another value, so each app
+# server process may keep what it has read: only the version itself is asked of the
+# shared cache on every request. Rendered fragments are kept as they are, other
+# values pickled (every reader gets its own copy).
+
+_local: OrderedDict = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _local_size() -> int:
+    return int(getattr(settings, "CONTENT_CACHE_LOCAL_ENTRIES", 2000))
+
+
+def _local_get(cache_key):
+    with _local_lock:
+        entry = _local.get(cache_key, _SENTINEL)
+        if entry is _SENTINEL:
+            return _SENTINEL
+        _local.move_to_end(cache_key)
+    pickled, value = entry
+    return pickle.loads(value) if pickled else value  # noqa: S301 – pickled by this process
+
+
+def _local_set(cache_key, value) -> None:
+    size = _local_size()
+    if size <= 0:
+        return
+    entry = (False, value) if isinstance(value, str) else (True, pickle.dumps(value))
+    with _local_lock:
+        _local[cache_key] = entry
+        _local.move_to_end(cache_key)
+        while len(_local) > size:
+            _local.popitem(last=False)
+
+
+def clear_local() -> None:
+    with _local_lock:
+        _local.clear()
 
 
 def key(name: str, *vary, request=None) -> str:
@@ -103,11 +167,16 @@ def remember(name: str, vary: tuple, compute, request=None):
             return compute()
         vary = (_host(request), *vary)
     cache = _cache()
+    seen = _seen(request if request is not None else current_request.get())
     try:
         cache_key = key(name, *vary, request=request)
-        value = getattr(request, "_prefetched_fragments", {}).get(cache_key, _SENTINEL)
+        value = seen.get(cache_key, _SENTINEL)
+        if value is _SENTINEL:
+            value = _local_get(cache_key)
         if value is _SENTINEL:
             value = cache.get(cache_key, _SENTINEL)
+            if value is not _SENTINEL:
+                _local_set(cache_key, value)
     except Exception:  # the cache is down: the database still answers
         logger.warning("cache unavailable, %s rendered without it", name, exc_info=True)
         return compute()
@@ -115,9 +184,20 @@ def remember(name: str, vary: tuple, compute, request=None):
         value = compute()
         try:
             cache.set(cache_key, value, timeout())
+            _local_set(cache_key, value)
         except Exception:
             logger.warning("cache unavailable, %s not stored", name, exc_info=True)
+    seen[cache_key] = value
     return value
+
+
+def _seen(request) -> dict:
+    """Values this request has read from the cache already (a throwaway dict without one)."""
+    if request is None:
+        return {}
+    if not hasattr(request, "_prefetched_fragments"):
+        request._prefetched_fragments = {}
+    return request._prefetched_fragments
 
 
 def _restrictions() -> dict:
@@ -144,6 +224,22 @@ def public_pages(queryset):
     return queryset.exclude(restricted) if restricted else queryset
 
 
+def _get_many(keys: list) -> dict:
+    """The values found, from this process's copy first, then the shared cache."""
+    found = {}
+    for cache_key in keys:
+        value = _local_get(cache_key)
+        if value is not _SENTINEL:
+            found[cache_key] = value
+    rest = [cache_key for cache_key in keys if cache_key not in found]
+    if rest:
+        shared = _cache().get_many(rest)
+        for cache_key, value in shared.items():
+            _local_set(cache_key, value)
+        found.update(shared)
+    return found
+
+
 def missing(name: str, varies: list[tuple], request) -> list[int]:
     """Positions of the vary tuples whose fragment ``name`` is not in the cache (all of
     them when caching is off): what a listing must load the data for. The fragments
@@ -153,13 +249,11 @@ def missing(name: str, varies: list[tuple], request) -> list[int]:
     host = _host(request)
     try:
         keys = [key(name, host, *vary, request=request) for vary in varies]
-        found = _cache().get_many(keys)
+        found = _get_many(keys)
     except Exception:
         logger.warning("cache unavailable", exc_info=True)
         return list(range(len(varies)))
-    if not hasattr(request, "_prefetched_fragments"):
-        request._prefetched_fragments = {}
-    request._prefetched_fragments.update(found)
+    _seen(request).update(found)
     return [position for position, k in enumerate(keys) if k not in found]
 
 
@@ -175,7 +269,7 @@ def remember_many(name: str, ids: list, compute, request=None) -> dict:
     host = _host(request) if request is not None else ""
     try:
         keys = {pk: key(name, host, pk, request=request) for pk in ids}
-        found = cache.get_many(list(keys.values()))
+        found = _get_many(list(keys.values()))
     except Exception:
         logger.warning("cache unavailable, %s computed without it", name, exc_info=True)
         return compute(ids)
@@ -185,6 +279,8 @@ def remember_many(name: str, ids: list, compute, request=None) -> dict:
         computed = compute(missing)
         try:
             cache.set_many({keys[pk]: value for pk, value in computed.items()}, timeout())
+            for pk, value in computed.items():
+                _local_set(keys[pk], value)
         except Exception:
             logger.warning("cache unavailable, %s not stored", name, exc_info=True)
         values.update(computed)

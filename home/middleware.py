@@ -17,7 +17,8 @@ class CachedSiteMiddleware:
     """Wagtail finds the site of every request with a query that costs more than
     rendering a cached page, then asks for the root page twice. This finds both in
     the cache of public content (a saved site or a publish ends it), for Wagtail's
-    own ``Site.find_for_request`` and routing to use."""
+    own ``Site.find_for_request`` and routing to use. It also makes the request
+    known to ``home.cache``, which reads each cached value once per request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -26,12 +27,17 @@ class CachedSiteMiddleware:
     skip = ("/ping/", "/healthz/", "/readyz/", "/static/", "/robots.txt")
 
     def __call__(self, request):
-        if (
-            not hasattr(request, "_wagtail_site")
-            and not request.path.startswith(self.skip)
-            and cache.enabled(request)
-        ):
-            request._wagtail_site = cache.remember(
-                "site", (request.get_port(),), lambda: _site_with_specific_root(request), request
-            )
-        return self.get_response(request)
+        if request.path.startswith(self.skip):
+            return self.get_response(request)
+        token = cache.current_request.set(request)
+        try:
+            if not hasattr(request, "_wagtail_site") and cache.enabled(request):
+                request._wagtail_site = cache.remember(
+                    "site",
+                    (request.get_port(),),
+                    lambda: _site_with_specific_root(request),
+                    request,
+                )
+            return self.get_response(request)
+        finally:
+            cache.current_request.reset(token)

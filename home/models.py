@@ -6,7 +6,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.urls import Resolver404
 from django.utils import timezone
@@ -355,6 +354,24 @@ class NewsPageQuerySet(PageQuerySet):
 NewsPageManager = PageManager.from_queryset(NewsPageQuerySet)
 
 
+class CachedCard:
+    """An article whose card comes from the cache: the card's key is all it needs."""
+
+    def __init__(self, pk):
+        self.pk = pk
+
+
+def news_cards(ids: list[int], request) -> list:
+    """Articles ready for their cards (components/news_card.html), in the order of
+    ``ids``; read from the database only where the card is not in the cache."""
+    uncached = [ids[i] for i in missing("news-card", [(pk, 3) for pk in ids], request)]
+    articles = {page.pk: page for page in NewsPage.objects.filter(pk__in=uncached).for_listing()}
+    # an article deleted a moment ago is neither in the cache nor found: left out
+    return [
+        articles.get(pk) or CachedCard(pk) for pk in ids if pk in articles or pk not in uncached
+    ]
+
+
 class NewsIndexPage(SeoMixin, Page):
     """The news section (/aktuelles/): newest first, filters, year archive, feeds."""
 
@@ -407,19 +424,19 @@ class NewsIndexPage(SeoMixin, Page):
         if filters["year"]:
             articles = articles.in_year(filters["year"])
         if not is_filtered:
-            featured = (
-                articles.filter(featured=True).newest_first().for_listing(renditions=False).first()
-            )
+            featured = articles.filter(featured=True).newest_first().values_list("pk", flat=True)
+            featured = featured.first()
             if featured is not None:
-                articles = articles.exclude(pk=featured.pk)
-        paginator = Paginator(articles.newest_first().for_listing(renditions=False), self.per_page)
+                articles = articles.exclude(pk=featured)
+        # ids for the page; the articles themselves only for cards not in the cache
+        paginator = Paginator(articles.newest_first().values_list("pk", flat=True), self.per_page)
         page_obj = paginator.get_page(request.GET.get("page"))
         if featured is not None and page_obj.number > 1:
             featured = None
-        # image sizes only for the cards that are not in the cache
-        cards = [*page_obj, *([featured] if featured is not None else [])]
-        uncached = missing("news-card", [(card.pk, 3) for card in cards], request)
-        prefetch_related_objects([cards[i] for i in uncached], "lead_image__renditions")
+        ids = [*page_obj.object_list, *([featured] if featured is not None else [])]
+        cards = news_cards(ids, request)
+        featured = cards.pop() if featured is not None and cards[-1].pk == featured else None
+        page_obj.object_list = cards
         all_articles = self.get_articles()
         context.update(
             {

@@ -33,19 +33,18 @@ def main_menu(context):
     # the same entries for everybody: kept until the next publish
     items = cache.remember("main-menu", (root.pk,), entries, request=request)
     current_path = current.path if current is not None else ""
-    for item in items:
-        # aria-current: "page" on the page itself, "true" on the section it belongs to
-        if item["path"] == current_path:
-            item["current"] = "page"
-        elif current_path.startswith(item["path"]):
-            item["current"] = "true"
-        else:
-            item["current"] = ""
     return {
         "root_url": root.get_url(request),
         "root_current": current_path == root.path,
-        "items": items,
+        "items": [{**item, "current": _current(item["path"], current_path)} for item in items],
     }
+
+
+def _current(path, current_path) -> str:
+    """aria-current: "page" on the page itself, "true" on the section it belongs to."""
+    if path == current_path:
+        return "page"
+    return "true" if current_path.startswith(path) else ""
 
 
 @register.inclusion_tag("components/breadcrumbs.html", takes_context=True)

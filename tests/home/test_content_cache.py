@@ -217,3 +217,29 @@ def test_pages_still_answer_when_the_cache_is_down(client, course, settings):
     course.title = "Digitale Baustelle 2"
     course.save_revision().publish()  # the publish itself is never lost
     assert "Digitale Baustelle 2" in html(client, course.url)
+
+
+def test_another_servers_publish_ends_this_servers_copies(client, course):
+    """Each process keeps what it has read, under keys that name the content version;
+    a publish handled by another app server moves the version in the shared cache."""
+    from django.core.cache import cache
+
+    from courses.models import CoursePage
+
+    assert "Digitale Baustelle" in html(client, course.url)
+    CoursePage.objects.filter(pk=course.pk).update(title="Still geändert")  # no signal
+    assert "<h1>Still geändert</h1>" not in html(client, course.url)  # the kept fragment
+    cache.incr(content_cache.VERSION_KEY)  # what bump() on the other server does
+    assert "<h1>Still geändert</h1>" in html(client, course.url)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_ends_cached_content_again_when_it_commits():
+    """A request that read the new version before the commit may have rendered the old
+    content under it: the commit moves the version once more."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        content_cache.bump()
+        during = content_cache.version()
+    assert content_cache.version() > during
