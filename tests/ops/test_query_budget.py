@@ -138,10 +138,13 @@ def test_public_pages_stay_within_budget_whatever_they_show(client, home_page, s
     many = _counts(client, content.urls())
 
     for name in few:
-        assert many[name] == few[name], (
-            f"{name}: {few[name]} queries for 5 items, {many[name]} for 50"
-        )
         after_publish, later = many[name]
+        message = f"{name}: {few[name]} queries for 5 items, {many[name]} for 50"
+        assert later == few[name][1], message
+        # after a publish, search hits are described with one query per page type shown
+        # (courses, news, pages): it depends on the mix of types, not on their number
+        slack = 4 if name == "search" else 0
+        assert abs(after_publish - few[name][0]) <= slack, message
         assert later <= BUDGET, f"{name}: {later} queries (budget {BUDGET})"
         assert later < after_publish or after_publish <= BUDGET
 
