@@ -17,7 +17,8 @@ Two ways to use it:
   catalogue page's address) under the same rules.
 
 Free-seat numbers change without an editor: templates render them outside
-the cached fragments, so they are always current.
+the cached fragments, or make them part of the key (course cards), so they are
+always current.
 """
 
 import contextvars
