@@ -253,6 +253,11 @@ def main() -> int:
     urls = discover_urls(envs["uncached"])
     if args.pages:
         wanted = set(args.pages.split(","))
+        unknown = wanted - {name for name, _path in urls}
+        if unknown:
+            names = ", ".join(name for name, _path in urls)
+            print(f"Unknown page(s): {', '.join(sorted(unknown))}. Pages: {names}", file=sys.stderr)
+            return 2
         urls = [
             (name, path) for name, path in urls if name in wanted or name.startswith("baseline")
         ]

@@ -91,14 +91,6 @@ def catalogue_context(index_page, request) -> dict:
     }
 
 
-class CachedCard:
-    """A course whose card comes from the cache: the card's key is all it needs."""
-
-    def __init__(self, pk, card_state):
-        self.pk = pk
-        self.card_state = card_state
-
-
 def _cards(ids: list[int], now, request) -> list:
     """The courses of one catalogue page, ready for their cards.
 
@@ -126,7 +118,7 @@ def _cards(ids: list[int], now, request) -> list:
         course = courses.get(pk)
         if course is None:
             if pk not in uncached:
-                cards.append(CachedCard(pk, states[pk]))
+                cards.append(cache.CachedItem(pk, card_state=states[pk]))
             # else: deleted a moment ago, neither in the cache nor found
             continue
         course.upcoming_date_list = dates_by_course[pk]

@@ -225,6 +225,15 @@ def public_pages(queryset):
     return queryset.exclude(restricted) if restricted else queryset
 
 
+class CachedItem:
+    """An item of a listing whose fragment comes from the cache: it carries only what
+    the fragment's key is made of."""
+
+    def __init__(self, pk, **key_parts):
+        self.pk = pk
+        self.__dict__.update(key_parts)
+
+
 def _get_many(keys: list) -> dict:
     """The values found, from this process's copy first, then the shared cache."""
     found = {}

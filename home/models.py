@@ -34,7 +34,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from .blocks import BodyBlock, NewsBodyBlock
-from .cache import missing, public_pages, remember, restrictions
+from .cache import CachedItem, missing, public_pages, remember, restrictions
 
 
 class CachedViewRestrictionsMixin:
@@ -354,13 +354,6 @@ class NewsPageQuerySet(PageQuerySet):
 NewsPageManager = PageManager.from_queryset(NewsPageQuerySet)
 
 
-class CachedCard:
-    """An article whose card comes from the cache: the card's key is all it needs."""
-
-    def __init__(self, pk):
-        self.pk = pk
-
-
 def news_cards(ids: list[int], request) -> list:
     """Articles ready for their cards (components/news_card.html), in the order of
     ``ids``; read from the database only where the card is not in the cache."""
@@ -368,7 +361,7 @@ def news_cards(ids: list[int], request) -> list:
     articles = {page.pk: page for page in NewsPage.objects.filter(pk__in=uncached).for_listing()}
     # an article deleted a moment ago is neither in the cache nor found: left out
     return [
-        articles.get(pk) or CachedCard(pk) for pk in ids if pk in articles or pk not in uncached
+        articles.get(pk) or CachedItem(pk) for pk in ids if pk in articles or pk not in uncached
     ]
 
 
