@@ -472,7 +472,7 @@ def _aware(day: datetime.date, hour: int) -> datetime.datetime:
 
 def build_dates(spec: list, today: datetime.date) -> list[CourseDate]:
     dates = []
-    for days, venue, start_hour, end_hour, capacity, taken, extra in spec:
+    for days, venue, start_hour, end_hour, capacity, _taken, extra in spec:
         first = _workday(today + datetime.timedelta(days=days))
         days_list = [first]
         for _ in range(extra.get("sessions", 1) - 1):
@@ -482,7 +482,6 @@ def build_dates(spec: list, today: datetime.date) -> list[CourseDate]:
             start=start,
             end=_aware(days_list[-1], end_hour),
             capacity=capacity,
-            seats_confirmed=taken,
             min_participants=max(capacity // 3, 4),
             registration_deadline=start - datetime.timedelta(days=3),
             **{"is_online": False, **VENUES[venue]},
@@ -611,25 +610,25 @@ def ensure_courses(catalogue, topics, groups, trades, trainers) -> list[CoursePa
             page.target_groups = [groups[slug] for slug in data["target_groups"]]
             page.trades = [trades[slug] for slug in data["trades"]]
             page.trainers = [trainers[name] for name in data["trainers"]]
-            page.dates = build_dates(data["dates"], today)
             catalogue.add_child(instance=page)
             page.save_revision().publish()
-            _take_seats(page, data["dates"])
-        elif data["dates"] and not CourseDate.objects.filter(course=page).upcoming().exists():
+        if data["dates"] and not CourseDate.objects.filter(course=page).upcoming().exists():
             for date in build_dates(data["dates"], today):
                 date.course = page
                 date.save()
-            _take_seats(page, data["dates"])
         courses.append(page)
     return courses
 
 
-def _take_seats(page: CoursePage, spec: list) -> None:
-    """Demo only: pretend some seats are taken (real counts come from enrolments)."""
-    dates = CourseDate.objects.filter(course=page).upcoming().order_by("start")
-    for date, row in zip(dates, spec, strict=False):
-        if date.status == CourseDate.Status.PLANNED:
-            CourseDate.objects.filter(pk=date.pk).update(seats_confirmed=min(row[5], date.capacity))
+def wanted_occupancy() -> dict[tuple[str, int], int]:
+    """How many seats the demo fills on each upcoming date: (course slug, position of
+    the date among the course's upcoming dates) → seats. The enrolment demo makes
+    that many real enrolments; nothing here writes a seat counter."""
+    return {
+        (data["slug"], position): row[5]
+        for data in COURSES
+        for position, row in enumerate(data["dates"])
+    }
 
 
 def load(stdout=None) -> dict:

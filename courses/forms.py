@@ -1,10 +1,8 @@
-"""Editor forms of the catalogue."""
+"""Editor forms of the catalogue: the date editor."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm
 
 
 def protected_relations(model) -> list:
@@ -24,71 +22,22 @@ def has_protected_rows(instance) -> bool:
     return False
 
 
-class CoursePageForm(WagtailAdminPageForm):
-    """The course editor: dates keep their real seat counter, and dates with
-    people on them cannot be removed."""
-
-    dates_formset_name = "dates"
+class CourseDateForm(WagtailAdminModelForm):
+    """A date's content. The seat counter and the cancellation are not fields here:
+    they belong to the enrolment services. Capacity is checked against the seats held
+    now (again under the row lock when saved, see ``viewsets.CourseDateEditView``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._refresh_seat_counters()
+        course = self.fields.get("course")
+        if course is not None and self.instance.pk:
+            # Moving a date with people on it to another course would move them.
+            course.disabled = True
+            course.help_text = _("Ein gespeicherter Termin bleibt bei seinem Kurs.")
 
-    def _refresh_seat_counters(self):
-        # The editor works on the latest revision, whose copy of the counter may be
-        # stale: show and validate against the value stored now.
-        formset = self.formsets.get(self.dates_formset_name)
-        if formset is None:
-            return
-        instances = [form.instance for form in formset.forms if form.instance.pk]
-        if not instances:
-            return
-        stored = dict(
-            formset.model._base_manager.filter(pk__in=[i.pk for i in instances]).values_list(
-                "pk", "seats_confirmed"
-            )
-        )
-        for instance in instances:
-            if instance.pk in stored:
-                instance.seats_confirmed = stored[instance.pk]
-
-    def clean(self):
-        cleaned_data = super().clean()
-        formset = self.formsets.get(self.dates_formset_name)
-        if formset is None or not formset.is_bound:
-            return cleaned_data
-        for form in formset.forms:
-            if not form.instance.pk or not self._marked_for_removal(form):
-                continue
-            stored = formset.model._base_manager.filter(pk=form.instance.pk).first()
-            if stored is None:
-                continue
-            if stored.seats_confirmed or has_protected_rows(stored):
-                start = timezone.localtime(stored.start).strftime("%d.%m.%Y %H:%M")
-                message = _(
-                    "Der Termin am %(start)s kann nicht gelöscht werden, weil schon Personen "
-                    "angemeldet sind oder auf der Warteliste stehen. Sagen Sie ihn stattdessen "
-                    "ab (Status „abgesagt“ mit Grund)."
-                ) % {"start": start}
-                self.add_error(None, message)
-                self._keep_date(form)
-        return cleaned_data
-
-    @staticmethod
-    def _marked_for_removal(form) -> bool:
-        # The page form is cleaned before its formsets, so read the raw checkbox.
-        field = form.fields.get("DELETE")
-        if field is None:
-            return False
-        raw = field.widget.value_from_datadict(form.data, form.files, form.add_prefix("DELETE"))
-        try:
-            return bool(field.clean(raw))
-        except ValidationError:
-            return False
-
-    @staticmethod
-    def _keep_date(form):
-        """Show the date again (not marked as removed) when the editor reloads."""
-        data = form.data.copy()
-        data[form.add_prefix("DELETE")] = ""
-        form.data = data
+    def clean_capacity(self):
+        capacity = self.cleaned_data.get("capacity")
+        taken = self.instance.stored_seats()
+        if capacity is not None and capacity < taken:
+            raise self.instance.capacity_error_exception(taken)
+        return capacity

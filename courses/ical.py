@@ -1,4 +1,8 @@
-"""iCalendar output: one date as a file, all upcoming dates as a subscribable feed."""
+"""iCalendar output, the one builder for every calendar the site hands out: one
+date as a file (catalogue download, mail attachment), all upcoming dates as a
+subscribable feed, and a learner's personal feed. A date has the same UIDs
+everywhere (``termin-<id>[-<session>]@<host>``), so calendar apps never show it
+twice, and a cancelled date comes as STATUS:CANCELLED under the same UIDs."""
 
 import datetime
 import zoneinfo
@@ -32,7 +36,7 @@ def _calendar(name: str) -> Calendar:
     return calendar
 
 
-def _location(date: CourseDate) -> str:
+def location_text(date: CourseDate) -> str:
     if date.is_online:
         return _("Online")
     return ", ".join(p for p in (date.venue_name, date.venue_address, date.city) if p)
@@ -40,16 +44,6 @@ def _location(date: CourseDate) -> str:
 
 def _local(value: datetime.datetime) -> datetime.datetime:
     return value.astimezone(BERLIN)
-
-
-def _session_spans(date: CourseDate) -> list[tuple[datetime.datetime, datetime.datetime, str]]:
-    spans = []
-    for block in date.sessions:
-        value = block.value
-        start = datetime.datetime.combine(value["date"], value["start_time"], tzinfo=BERLIN)
-        end = datetime.datetime.combine(value["date"], value["end_time"], tzinfo=BERLIN)
-        spans.append((start, end, value.get("note") or ""))
-    return spans
 
 
 def events_for(date: CourseDate, course_url: str, stamp: datetime.datetime) -> list[Event]:
@@ -60,7 +54,7 @@ def events_for(date: CourseDate, course_url: str, stamp: datetime.datetime) -> l
         description = [_("Abgesagt: %(reason)s") % {"reason": date.cancellation_reason}, ""] + (
             description
         )
-    spans = _session_spans(date) or [(_local(date.start), _local(date.end), "")]
+    spans = [(_local(start), _local(end), note) for start, end, note in date.session_spans()]
     events = []
     for number, (start, end, note) in enumerate(spans, start=1):
         event = Event()
@@ -76,7 +70,7 @@ def events_for(date: CourseDate, course_url: str, stamp: datetime.datetime) -> l
             summary = _("Abgesagt: %(title)s") % {"title": summary}
         event.add("summary", summary)
         event.add("description", "\n".join(([note, ""] if note else []) + description).strip())
-        event.add("location", _location(date))
+        event.add("location", location_text(date))
         event.add("url", course_url)
         event.add("status", "CANCELLED" if date.is_cancelled else "CONFIRMED")
         event.add("sequence", 1 if date.is_cancelled else 0)
@@ -106,6 +100,11 @@ def _response(calendar: Calendar, filename: str, attachment: bool) -> HttpRespon
     disposition = "attachment" if attachment else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
+
+
+def date_ics(date: CourseDate, course_url: str) -> bytes:
+    """One date as an .ics file's content (also attached to mails)."""
+    return build_calendar([date], date.course.title, lambda course: course_url).to_ical()
 
 
 def course_date_response(date: CourseDate, request) -> HttpResponse:

@@ -3,9 +3,8 @@
 Columns (German or English headings, any order): Kurs/course, Beginn/start,
 Ende/end, Ort/venue, Plätze/capacity, Anmeldeschluss/deadline, Preis/price.
 Every row is checked first; nothing is written unless all rows are valid, and
-then all rows are written in one transaction. New dates are also added to the
-course page's latest and live revisions, so that an editor saving or publishing
-the course later keeps them.
+then all rows are written in one transaction. Dates are rows of their own, not
+part of the course page or its revisions, so importing never touches a page.
 """
 
 import csv
@@ -18,10 +17,9 @@ from decimal import Decimal, InvalidOperation
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from modelcluster.models import get_serializable_data_for_fields
 
 from .models import CourseDate, CoursePage
 
@@ -327,23 +325,10 @@ def _date_fields(data: dict) -> dict:
     return values
 
 
-def _add_to_revisions(page: CoursePage, dates: list[CourseDate]) -> None:
-    serialised = [get_serializable_data_for_fields(date) for date in dates]
-    revisions = {r.pk: r for r in (page.latest_revision, page.live_revision) if r is not None}
-    for revision in revisions.values():
-        known = {item.get("pk") for item in revision.content.get("dates", []) or []}
-        revision.content["dates"] = [
-            *(revision.content.get("dates") or []),
-            *(item for item in serialised if item["pk"] not in known),
-        ]
-        revision.save(update_fields=["content"])
-
-
 def create_dates(payload: list[dict]) -> list[CourseDate]:
     """Write all dates or none. The payload is re-checked (a course may be gone)."""
     created = []
     with transaction.atomic():
-        by_course = {}
         for data in payload:
             course = CoursePage.objects.select_for_update().filter(pk=data["course"]).first()
             if course is None:
@@ -351,15 +336,11 @@ def create_dates(payload: list[dict]) -> list[CourseDate]:
             values = _date_fields(data)
             if CourseDate.objects.filter(course=course, start=values["start"]).exists():
                 raise SheetError(_("Einen der Termine gibt es inzwischen schon."))
-            last = CourseDate.objects.filter(course=course).aggregate(m=Max("sort_order"))["m"]
-            date = CourseDate(course=course, sort_order=(last or 0) + 1, **values)
+            date = CourseDate(course=course, **values)
             try:
                 date.full_clean(exclude=["course", "sessions"])
             except ValidationError as error:
                 raise SheetError(" ".join(error.messages)) from error
             date.save()
             created.append(date)
-            by_course.setdefault(course.pk, (course, []))[1].append(date)
-        for course, dates in by_course.values():
-            _add_to_revisions(course, dates)
     return created

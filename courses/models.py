@@ -1,7 +1,12 @@
 """The catalogue: topics, target groups, trades, trainers, course pages and their dates.
 
-``CourseDate.seats_confirmed`` is changed only by ``enrolment.services``, inside the
-transaction that changes the enrolment it counts; this app never imports enrolment.
+Dates are not part of a course page's revisions: a ``CourseDate`` is a row of its
+own with a plain foreign key to its course, edited in the "Termine" listing (and
+reached from the course editor). Saving, publishing, copying or reverting a course
+page never writes a date. The booking state on a date (``seats_confirmed``,
+``status``, ``cancellation_reason``) is changed only by ``enrolment.services``,
+inside the transaction that changes the enrolments it counts; ``CourseDate.save``
+never writes it. This app never imports enrolment.
 """
 
 from django import forms
@@ -14,26 +19,26 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
-    InlinePanel,
     MultiFieldPanel,
     ObjectList,
     TabbedInterface,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BodyBlock
 from home.cache import public_pages
 from home.models import SeoMixin
 
-from .forms import CoursePageForm
+from .forms import CourseDateForm
+from .panels import CourseDatesPanel
 
 
 class Topic(index.Indexed, models.Model):
@@ -223,7 +228,6 @@ class CourseFormat(models.TextChoices):
 class CoursePage(RoutablePageMixin, SeoMixin, Page):
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.MaterialPage"]
-    base_form_class = CoursePageForm
 
     teaser = models.TextField(_("Anreißer"), max_length=400)
     image = models.ForeignKey(
@@ -365,18 +369,7 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
             ),
         ),
     ]
-    dates_panels = [
-        InlinePanel(
-            "dates",
-            heading=_("Termine"),
-            label=_("Termin"),
-            help_text=_(
-                "Jeder Termin hat eigene Plätze. Termine mit Anmeldungen werden nicht "
-                "gelöscht, sondern abgesagt (Status „abgesagt“ mit Grund) – dann "
-                "erhalten alle Angemeldeten eine E-Mail."
-            ),
-        ),
-    ]
+    dates_panels = [CourseDatesPanel(heading=_("Termine"))]
     settings_panels = [
         MultiFieldPanel(
             [
@@ -406,10 +399,7 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
             ObjectList(dates_panels, heading=_("Termine")),
             ObjectList(settings_panels, heading=_("Einstellungen")),
         ],
-        base_form_class=CoursePageForm,
     )
-    # A copied course keeps its content but starts without dates (and so without seats).
-    exclude_fields_in_copy = ["dates"]
 
     class Meta:
         verbose_name = _("Kurs")
@@ -435,19 +425,10 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
     def get_social_image_alt(self):
         return self.image_alt
 
-    def save(self, *args, **kwargs):
-        # Dates written back from the editor or a revision never overwrite the seat
-        # counter: it belongs to the enrolment app (see CourseDate.save).
-        for date in getattr(self, "_cluster_related_objects", {}).get("dates", []):
-            date._keep_stored_seats = True
-        return super().save(*args, **kwargs)
-
     def upcoming_dates(self, request=None, now=None) -> list["CourseDate"]:
         """Dates that have not started yet, cancelled ones included, soonest first."""
-        now = now or timezone.now()
-        if getattr(request, "is_preview", False):
-            dates = [d for d in self.dates.all() if d.start and d.start >= now]
-            return sorted(dates, key=lambda d: d.start)
+        if not self.pk:  # the preview of a course not saved yet
+            return []
         return list(CourseDate.objects.filter(course=self).upcoming(now).order_by("start", "pk"))
 
     def get_context(self, request, *args, **kwargs):
@@ -528,14 +509,25 @@ class SessionBlock(blocks.StructBlock):
         return value
 
 
-class CourseDate(Orderable):
-    """A "Termin": one run of a course with its own seats."""
+class CourseDate(models.Model):
+    """A "Termin": one run of a course with its own seats.
+
+    Content (times, place, capacity, price) is edited by staff in the "Termine"
+    listing; the booking state (``seats_confirmed``, ``status``,
+    ``cancellation_reason``) belongs to ``enrolment.services`` and is never written
+    by ``save()`` of an existing date.
+    """
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("geplant")
         CANCELLED = "cancelled", _("abgesagt")
 
-    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="dates")
+    # Written only by enrolment.services (queryset updates under the row lock).
+    BOOKING_FIELDS = ("seats_confirmed", "status", "cancellation_reason")
+
+    course = models.ForeignKey(
+        CoursePage, verbose_name=_("Kurs"), on_delete=models.CASCADE, related_name="dates"
+    )
     start = models.DateTimeField(_("Beginn"))
     end = models.DateTimeField(_("Ende"))
     venue_name = models.CharField(
@@ -549,7 +541,10 @@ class CourseDate(Orderable):
         _("Belegte Plätze"),
         default=0,
         editable=False,
-        help_text=_("Wird von der Anmeldung gezählt und kann nicht bearbeitet werden."),
+        help_text=_(
+            "Angemeldete und Teilnehmende; wird von der Anmeldung gezählt und kann nicht "
+            "bearbeitet werden."
+        ),
     )
     min_participants = models.PositiveIntegerField(
         _("Mindestteilnehmerzahl"), null=True, blank=True
@@ -559,9 +554,15 @@ class CourseDate(Orderable):
         _("Abweichender Preis in Euro"), max_digits=8, decimal_places=2, null=True, blank=True
     )
     status = models.CharField(
-        _("Status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+        _("Status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.PLANNED,
+        editable=False,
     )
-    cancellation_reason = models.CharField(_("Grund der Absage"), max_length=300, blank=True)
+    cancellation_reason = models.CharField(
+        _("Grund der Absage"), max_length=300, blank=True, editable=False
+    )
     sessions = StreamField(
         [("session", SessionBlock())],
         verbose_name=_("Einzeltermine"),
@@ -571,7 +572,9 @@ class CourseDate(Orderable):
 
     objects = CourseDateQuerySet.as_manager()
 
+    base_form_class = CourseDateForm
     panels = [
+        FieldPanel("course"),
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
         FieldPanel("is_online"),
         FieldRowPanel([FieldPanel("venue_name"), FieldPanel("city")]),
@@ -580,14 +583,13 @@ class CourseDate(Orderable):
             [FieldPanel("capacity"), FieldPanel("min_participants"), FieldPanel("price_override")]
         ),
         FieldPanel("registration_deadline"),
-        FieldRowPanel([FieldPanel("status"), FieldPanel("cancellation_reason")]),
-        FieldPanel("seats_confirmed", read_only=True),
         FieldPanel("sessions"),
     ]
 
-    class Meta(Orderable.Meta):
+    class Meta:
         verbose_name = _("Termin")
         verbose_name_plural = _("Termine")
+        ordering = ["start", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(seats_confirmed__gte=0) & Q(seats_confirmed__lte=F("capacity")),
@@ -604,21 +606,14 @@ class CourseDate(Orderable):
         return f"{self.course.title} – {local:%d.%m.%Y %H:%M}"
 
     def save(self, *args, **kwargs):
-        if (
-            getattr(self, "_keep_stored_seats", False)
-            and self.pk
-            and kwargs.get("update_fields") is None
-            and type(self)._default_manager.filter(pk=self.pk).exists()
-        ):
-            # Written back by the page editor: every column but the seat counter.
+        if not self._state.adding and self.pk and kwargs.get("update_fields") is None:
+            # An existing date: every column but the booking state, whatever copy of
+            # it this instance holds (an editor's form may be minutes old).
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "seats_confirmed"
+                if not field.primary_key and field.name not in self.BOOKING_FIELDS
             ]
-            super().save(*args, **kwargs)
-            self.refresh_from_db(fields=["seats_confirmed"])
-            return
         super().save(*args, **kwargs)
 
     @property
@@ -634,17 +629,58 @@ class CourseDate(Orderable):
         errors = {}
         if self.start and self.end and self.end < self.start:
             errors["end"] = _("Das Ende muss nach dem Beginn liegen.")
-        if self.capacity is not None and self.capacity < self.seats_confirmed:
-            errors["capacity"] = _(
-                "Es sind schon %(taken)d Plätze vergeben. Die Platzzahl kann nicht unter "
-                "diese Zahl gesenkt werden."
-            ) % {"taken": self.seats_confirmed}
+        taken = self.stored_seats()
+        if self.capacity is not None and self.capacity < taken:
+            errors["capacity"] = self.capacity_error(taken)
         if self.registration_deadline and self.start and self.registration_deadline > self.start:
             errors["registration_deadline"] = _("Der Anmeldeschluss muss vor dem Beginn liegen.")
-        if self.status == self.Status.CANCELLED and not self.cancellation_reason.strip():
-            errors["cancellation_reason"] = _("Bitte geben Sie einen Grund für die Absage an.")
         if errors:
             raise ValidationError(errors)
+
+    def stored_seats(self) -> int:
+        """The seats held as stored now (this instance's copy may be older)."""
+        if self.pk is None:
+            return 0
+        stored = (
+            type(self)
+            ._default_manager.filter(pk=self.pk)
+            .values_list("seats_confirmed", flat=True)
+            .first()
+        )
+        return self.seats_confirmed if stored is None else stored
+
+    @classmethod
+    def capacity_error_exception(cls, taken: int) -> ValidationError:
+        return ValidationError(cls.capacity_error(taken), code="below_seats_held")
+
+    @staticmethod
+    def capacity_error(taken: int) -> str:
+        return _(
+            "Es sind schon %(taken)d Plätze vergeben. Die Platzzahl kann nicht unter "
+            "diese Zahl gesenkt werden."
+        ) % {"taken": taken}
+
+    def session_spans(self) -> list[tuple]:
+        """(start, end, note) of each session (Kurstag), in local time; a date without
+        listed sessions is one session from its start to its end."""
+        import datetime
+
+        berlin = timezone.get_default_timezone()
+        spans = []
+        for block in self.sessions:
+            value = block.value
+            spans.append(
+                (
+                    datetime.datetime.combine(value["date"], value["start_time"], tzinfo=berlin),
+                    datetime.datetime.combine(value["date"], value["end_time"], tzinfo=berlin),
+                    value.get("note") or "",
+                )
+            )
+        spans.sort(key=lambda span: span[0])
+        return spans or [(timezone.localtime(self.start), timezone.localtime(self.end), "")]
+
+    def has_started(self, now=None) -> bool:
+        return self.start <= (now or timezone.now())
 
     @property
     def is_cancelled(self) -> bool:

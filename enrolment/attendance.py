@@ -1,25 +1,34 @@
-"""Attendance per session (Kurstag), ticked by the trainers of a date or by staff.
+"""Attendance per session (Kurstag), recorded by the trainers of a date or by staff.
 
-A participant present on at least one session counts as "attended"; that status
-is what the certificate needs. ``seats_confirmed`` counts confirmed enrolments
-only, so the change between confirmed and attended moves the counter with it,
-under the same CourseDate row lock the services use.
+Attendance is a fact about sessions that happened: a session can be ticked from
+its start until ``ATTENDANCE_EDIT_DAYS`` after its end. Saving a list changes only
+the boxes that were ticked or unticked in it. A participant's status follows their
+attended sessions: "teilgenommen" when the share ``ATTENDANCE_REQUIRED_SHARE`` of
+the sessions is reached (default: every session), "teilweise teilgenommen" below
+that, "angemeldet" with none. All three hold the seat; a no-show is recorded by
+``services.record_no_shows`` once attendance is closed. Certificates follow every
+change (``certificates.review``).
 """
 
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from courses.lessons import STAFF_GROUP_NAME
 from courses.models import CourseDate
 
 from . import learner
 from .models import Attendance, Enrolment
 
-LISTED_STATUSES = (Enrolment.Status.CONFIRMED, Enrolment.Status.ATTENDED, Enrolment.Status.NO_SHOW)
+LISTED_STATUSES = (*Enrolment.SEAT_STATUSES, Enrolment.Status.NO_SHOW)
 
 
 def is_staff(user) -> bool:
+    from courses.lessons import STAFF_GROUP_NAME
+
     return user.is_authenticated and (
         user.is_superuser or user.groups.filter(name=STAFF_GROUP_NAME).exists()
     )
@@ -36,15 +45,57 @@ def dates_for(user):
     return dates.filter(course__trainers=trainer).distinct()
 
 
-def sessions_of(course_date) -> list[dict]:
+def attendance_deadline_days() -> int:
+    return settings.ATTENDANCE_EDIT_DAYS
+
+
+@dataclass
+class Session:
+    index: int
+    start: datetime
+    end: datetime
+    note: str
+
+    @property
+    def date(self):
+        return self.start.date()
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+    def is_open(self, now) -> bool:
+        """Ticks can be set from the start until the deadline after the end."""
+        return self.start <= now <= self.end + timedelta(days=attendance_deadline_days())
+
+    def has_ended(self, now) -> bool:
+        return self.end <= now
+
+
+def sessions_of(course_date) -> list[Session]:
     """Numbered sessions; a date without listed sessions is one session."""
-    sessions = [
-        {"index": i, "date": block.value["date"], "note": block.value.get("note") or ""}
-        for i, block in enumerate(course_date.sessions)
+    return [
+        Session(index, start, end, note)
+        for index, (start, end, note) in enumerate(course_date.session_spans())
     ]
-    return sessions or [
-        {"index": 0, "date": timezone.localtime(course_date.start).date(), "note": ""}
-    ]
+
+
+def attendance_closed(course_date, now=None) -> bool:
+    now = now or timezone.now()
+    return course_date.end + timedelta(days=attendance_deadline_days()) < now
+
+
+def required_sessions(total: int) -> int:
+    share = min(max(settings.ATTENDANCE_REQUIRED_SHARE, 0.01), 1.0)
+    return max(1, math.ceil(total * share - 1e-9))
+
+
+def status_for(present: int, total: int) -> str:
+    if present >= required_sessions(total):
+        return Enrolment.Status.ATTENDED
+    if present > 0:
+        return Enrolment.Status.PARTIAL
+    return Enrolment.Status.CONFIRMED
 
 
 def participants(course_date):
@@ -55,47 +106,69 @@ def participants(course_date):
     )
 
 
-def record(course_date, present: set[tuple[int, int]], *, by=None, now=None) -> None:
-    """Store the ticks of the whole list: ``present`` holds (enrolment id, session)."""
+def present_sessions(enrolment) -> set[int]:
+    return {a.session for a in enrolment.attendance.all() if a.present}
+
+
+class AttendanceError(Exception):
+    pass
+
+
+def record(course_date, changes: dict[tuple[int, int], bool], *, by=None, now=None) -> int:
+    """Store the boxes that were changed in a list: ``changes`` maps (enrolment id,
+    session index) to present or not. Boxes of sessions that are not open for
+    recording, of people not on the list, and values equal to what is stored are
+    ignored. Returns the number of boxes changed."""
     now = now or timezone.now()
-    sessions = [s["index"] for s in sessions_of(course_date)]
+    from . import certificates
+
+    sessions = {s.index: s for s in sessions_of(course_date)}
+    changed = 0
     with transaction.atomic():
         locked = CourseDate.objects.select_for_update(of=("self",)).get(pk=course_date.pk)
-        for enrolment in locked.enrolments.select_for_update().filter(
-            status__in=LISTED_STATUSES, anonymised_at__isnull=True
-        ):
-            any_present = False
-            for session in sessions:
-                here = (enrolment.pk, session) in present
-                any_present = any_present or here
+        touched_ids = {enrolment_id for enrolment_id, _session in changes}
+        enrolments = (
+            locked.enrolments.select_for_update()
+            .filter(pk__in=touched_ids, status__in=Enrolment.SEAT_STATUSES)
+            .filter(anonymised_at__isnull=True)
+        )
+        for enrolment in enrolments:
+            stored = {a.session: a for a in Attendance.objects.filter(enrolment=enrolment)}
+            touched = False
+            for (enrolment_id, index), present in changes.items():
+                session = sessions.get(index)
+                if enrolment_id != enrolment.pk or session is None or not session.is_open(now):
+                    continue
+                row = stored.get(index)
+                if row is not None and row.present == present:
+                    continue
+                if row is None and not present:
+                    continue
                 Attendance.objects.update_or_create(
                     enrolment=enrolment,
-                    session=session,
-                    defaults={"present": here, "recorded_at": now, "recorded_by": by},
+                    session=index,
+                    defaults={"present": present, "recorded_at": now, "recorded_by": by},
                 )
-            _set_status(locked, enrolment, any_present, now)
+                touched = True
+                changed += 1
+            if not touched:
+                continue
+            present_count = Attendance.objects.filter(
+                enrolment=enrolment, present=True, session__in=sessions
+            ).count()
+            target = status_for(present_count, len(sessions))
+            if target != enrolment.status:
+                enrolment.status = target
+                enrolment.save(update_fields=["status"])
             learner.sync_access(enrolment.email)
+            certificates.review(enrolment, now=now)
+    return changed
 
 
-def _set_status(course_date, enrolment, attended: bool, now) -> None:
-    """Attended if present once; after the end, absent throughout is a no-show."""
-    if attended:
-        target = Enrolment.Status.ATTENDED
-    elif course_date.end <= now:
-        target = Enrolment.Status.NO_SHOW
-    else:
-        target = Enrolment.Status.CONFIRMED
-    if target == Enrolment.Status.CONFIRMED and course_date.seats_confirmed >= course_date.capacity:
-        target = Enrolment.Status.NO_SHOW
-    if target == enrolment.status:
-        return
-    delta = int(target == Enrolment.Status.CONFIRMED) - int(
-        enrolment.status == Enrolment.Status.CONFIRMED
-    )
-    if delta:
-        CourseDate.objects.filter(pk=course_date.pk).update(
-            seats_confirmed=F("seats_confirmed") + delta
+def attended_sessions(enrolment) -> list[Session]:
+    present = set(
+        Attendance.objects.filter(enrolment=enrolment, present=True).values_list(
+            "session", flat=True
         )
-        course_date.seats_confirmed += delta
-    enrolment.status = target
-    enrolment.save(update_fields=["status"])
+    )
+    return [s for s in sessions_of(enrolment.course_date) if s.index in present]

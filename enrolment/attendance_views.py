@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import attendance, learner
 
-FIELD = re.compile(r"^present-(\d+)-(\d+)$")
+FIELD = re.compile(r"^was-present-(\d{1,12})-(\d{1,4})$")
 
 
 def _date_or_404(request, date_id):
@@ -48,17 +48,22 @@ def overview(request):
 def date_attendance(request, date_id):
     course_date = _date_or_404(request, date_id)
     if request.method == "POST":
-        present = set()
-        for name in request.POST:
+        # Only boxes whose state differs from what the list showed count as changed:
+        # saving never touches anyone whose boxes were left alone.
+        changes = {}
+        for name, was in request.POST.items():
             match = FIELD.match(name)
-            if match:
-                present.add((int(match.group(1)), int(match.group(2))))
-        attendance.record(course_date, present, by=request.user)
+            if match and was in ("0", "1"):
+                now_present = request.POST.get(name.removeprefix("was-")) == "1"
+                if now_present != (was == "1"):
+                    changes[(int(match.group(1)), int(match.group(2)))] = now_present
+        attendance.record(course_date, changes, by=request.user)
         return redirect(request.path + "?gespeichert=1")
+    now = timezone.now()
     sessions = attendance.sessions_of(course_date)
     rows = []
     for enrolment in attendance.participants(course_date):
-        ticks = {a.session for a in enrolment.attendance.all() if a.present}
+        ticks = attendance.present_sessions(enrolment)
         progress = None
         user = learner.user_for_email(enrolment.email)
         if user is not None:
@@ -69,11 +74,14 @@ def date_attendance(request, date_id):
                 "cells": [
                     {
                         "session": s,
-                        "name": f"present-{enrolment.pk}-{s['index']}",
-                        "checked": s["index"] in ticks,
+                        "name": f"present-{enrolment.pk}-{s.index}",
+                        "checked": s.index in ticks,
+                        "open": s.is_open(now) and enrolment.holds_seat,
+                        "future": s.start > now,
                     }
                     for s in sessions
                 ],
+                "attended_count": len(ticks),
                 "progress": progress,
             }
         )
@@ -85,6 +93,7 @@ def date_attendance(request, date_id):
             "course": course_date.course,
             "sessions": sessions,
             "rows": rows,
+            "any_open": any(cell["open"] for row in rows for cell in row["cells"]),
             "saved": request.GET.get("gespeichert") == "1",
         },
     )
@@ -124,7 +133,7 @@ def signin_sheet(request, date_id):
     text.font(10, "B")
     pdf.cell(name_width, 8, text.clean(_("Name")), border=1)
     for session in sessions:
-        pdf.cell(cell_width, 8, text.clean(f"{session['date']:%d.%m.%Y}"), border=1, align="C")
+        pdf.cell(cell_width, 8, text.clean(f"{session.date:%d.%m.%Y}"), border=1, align="C")
     pdf.ln()
     text.font(10)
     for enrolment in attendance.participants(course_date):

@@ -6,7 +6,6 @@ lernende@example.org gets one confirmed seat (and a waitlist place on a full
 date, if there is one). Idempotent; no demo mail is sent.
 """
 
-from django.db import transaction
 from django.utils import timezone
 
 from courses.models import CourseDate
@@ -43,18 +42,12 @@ def _person(date_pk: int, n: int) -> dict:
     }
 
 
-def _fill_taken_seats(date: CourseDate) -> int:
-    """Turn seats the catalogue demo marked as taken into real enrolments."""
-    with transaction.atomic():
-        locked = CourseDate.objects.select_for_update().get(pk=date.pk)
-        counted = locked.enrolments.filter(status=Enrolment.Status.CONFIRMED).count()
-        wanted = locked.seats_confirmed
-        if wanted == counted:
-            return 0
-        CourseDate.objects.filter(pk=date.pk).update(seats_confirmed=counted)
+def _fill_taken_seats(date: CourseDate, wanted: int) -> int:
+    """Book ``wanted`` demo people onto the date, through the services like anyone."""
+    counted = date.enrolments.filter(status__in=Enrolment.SEAT_STATUSES).count()
     made = 0
     n = 0
-    while made < wanted - counted and n < wanted * 3:
+    while counted + made < min(wanted, date.capacity) and n < wanted * 3:
         try:
             services.staff_enrol(date.pk, _person(date.pk, n))
             made += 1
@@ -62,6 +55,20 @@ def _fill_taken_seats(date: CourseDate) -> int:
             pass
         n += 1
     return made
+
+
+def _occupancy(dates) -> dict[int, int]:
+    """Seats to fill per date id, from the catalogue demo's wish list."""
+    from courses.demo import wanted_occupancy
+
+    wanted = wanted_occupancy()
+    positions: dict[int, int] = {}
+    result = {}
+    for date in dates:  # soonest first
+        position = positions.get(date.course_id, 0)
+        positions[date.course_id] = position + 1
+        result[date.pk] = wanted.get((date.course.slug, position), 0)
+    return result
 
 
 DEMO_ROLES = {"redaktion": "Redaktion", "trainer": "Trainer"}
@@ -96,7 +103,9 @@ def load(stdout=None) -> dict:
     if not dates:
         return {}
     last_mail = OutgoingMail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    made = sum(_fill_taken_seats(date) for date in dates)
+    occupancy = _occupancy(dates)
+    made = sum(_fill_taken_seats(date, occupancy[date.pk]) for date in dates)
+    dates = list(CourseDate.objects.filter(pk__in=[d.pk for d in dates]).order_by("start"))
 
     learner = Enrolment.objects.active().filter(email=LEARNER["email"])
     open_dates = [d for d in dates if services.closed_reason(d, now) is None]
@@ -270,20 +279,12 @@ def _past_attended_date(course) -> None:
         venue_address="Pausitzer Straße 60, 01589 Riesa",
         city="Riesa",
         capacity=12,
-        seats_confirmed=1,
     )
-    enrolment = Enrolment.objects.create(
-        course_date=date,
-        status=Enrolment.Status.CONFIRMED,
-        privacy_version=services.privacy_version(),
-        source=Enrolment.Source.STAFF,
-        email_confirmed_at=start - timedelta(days=10),
-        seat_confirmed_at=start - timedelta(days=10),
-        created_at=start - timedelta(days=10),
-        **LEARNER,
-    )
+    # Booked ten days before the start, through the same rule as any booking.
+    outcome = services.staff_enrol(date.pk, LEARNER, now=start - timedelta(days=10))
+    enrolment = outcome.enrolment
     learner.link_user(enrolment)
-    attendance.record(date, {(enrolment.pk, 0)})
+    attendance.record(date, {(enrolment.pk, 0): True}, now=start + timedelta(hours=8))
 
 
 def load_learner_area(stdout=None) -> dict:

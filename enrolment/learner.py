@@ -40,16 +40,16 @@ from .models import (
     LessonProgress,
     QuizPass,
     normalise_email,
+    person_display,
 )
 from .tokens import absolute
 
 logger = logging.getLogger(__name__)
 
-PARTICIPANT_STATUSES = (Enrolment.Status.CONFIRMED, Enrolment.Status.ATTENDED)
+PARTICIPANT_STATUSES = Enrolment.SEAT_STATUSES
 ACCOUNT_STATUSES = (
-    Enrolment.Status.CONFIRMED,
+    *Enrolment.SEAT_STATUSES,
     Enrolment.Status.WAITLISTED,
-    Enrolment.Status.ATTENDED,
     Enrolment.Status.NO_SHOW,
     Enrolment.Status.CANCELLED,
 )
@@ -217,8 +217,11 @@ def course_progress(user, course, lessons=None) -> dict:
 def set_done(user, lesson, done: bool) -> None:
     if done:
         LessonProgress.objects.get_or_create(user=user, lesson=lesson)
-    else:
-        LessonProgress.objects.filter(user=user, lesson=lesson).delete()
+    elif LessonProgress.objects.filter(user=user, lesson=lesson).delete()[0]:
+        # a required lesson undone: a certificate resting on it is withdrawn
+        from .certificates import review_person
+
+        review_person(normalise_email(user.email or user.username))
 
 
 def record_quiz(user, lesson, block_id: str) -> None:
@@ -264,22 +267,15 @@ def export_data(user) -> dict:
 
     enrolments = []
     for e in enrolments_of(user).order_by("created_at"):
-        enrolments.append(
+        record = {
+            "kurs": e.course_date.course.title,
+            "beginn": when(e.course_date.start),
+            "ende": when(e.course_date.end),
+            "status": e.get_status_display(),
+        }
+        record.update({name: value for name, _label, value in person_display(e)})
+        record.update(
             {
-                "kurs": e.course_date.course.title,
-                "beginn": when(e.course_date.start),
-                "ende": when(e.course_date.end),
-                "status": e.get_status_display(),
-                "anrede": e.get_salutation_display() if e.salutation else "",
-                "vorname": e.first_name,
-                "nachname": e.last_name,
-                "email": e.email,
-                "telefon": e.phone,
-                "rolle": e.get_role_display(),
-                "betrieb": e.company,
-                "gewerk": e.trade,
-                "postleitzahl": e.postcode,
-                "anmerkungen": e.remarks,
                 "angemeldet_am": when(e.created_at),
                 "email_bestaetigt_am": when(e.email_confirmed_at),
                 "datenschutzhinweis_version": e.privacy_version,
@@ -287,6 +283,7 @@ def export_data(user) -> dict:
                 "abgemeldet_am": when(e.cancelled_at),
             }
         )
+        enrolments.append(record)
     return {
         "konto": {
             "email": user.email,
@@ -310,6 +307,7 @@ def export_data(user) -> dict:
                 "kurs": c.course_title,
                 "termin": c.dates_text,
                 "ausgestellt_am": when(c.issued_at),
+                "widerrufen_am": when(c.revoked_at),
             }
             for c in Certificate.objects.filter(enrolment__in=enrolments_of(user))
         ],

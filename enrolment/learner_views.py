@@ -10,6 +10,7 @@ import json
 from django import forms
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from courses.lessons import LessonPage, material_of
 
 from . import learner, ratelimit
-from .certificates import certificate_for, eligible, render_certificate_pdf
+from .certificates import eligible, issue, pdf_response
 from .models import Certificate, Enrolment, LearnerCalendar
 from .tokens import absolute, cancel_url
 
@@ -149,8 +150,8 @@ def home(request):
                 "date_calendar", args=[date.pk]
             )
             upcoming.append(enrolment)
-        elif enrolment.status in (Enrolment.Status.ATTENDED, Enrolment.Status.CONFIRMED):
-            enrolment.can_certificate = eligible(enrolment, request.user)
+        elif enrolment.status in Enrolment.SEAT_STATUSES:
+            enrolment.can_certificate = eligible(enrolment)
             past.append(enrolment)
     participating = [e for e in enrolments if e.status in learner.PARTICIPANT_STATUSES]
     courses = _course_entries(request.user, participating)
@@ -210,26 +211,27 @@ def _may_view(page, request) -> bool:
 @never_cache
 @login_required
 def certificate_pdf(request, enrolment_id):
+    """The learner's own certificate (staff download any from the certificate list)."""
     enrolment = get_object_or_404(
-        Enrolment.objects.select_related("course_date__course"), pk=enrolment_id
+        learner.enrolments_of(request.user).select_related("course_date__course"),
+        pk=enrolment_id,
     )
-    own = enrolment.email == (request.user.email or "").lower()
-    if not (own or request.user.is_staff or request.user.is_superuser):
+    certificate = issue(enrolment)
+    if certificate is None:
         raise Http404
-    if not eligible(enrolment, learner.user_for_email(enrolment.email)):
-        raise Http404
-    certificate = certificate_for(enrolment)
-    pdf = render_certificate_pdf(certificate, enrolment)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="teilnahmebescheinigung-{certificate.number}.pdf"'
-    )
-    return response
+    return pdf_response(certificate)
+
+
+def normalise_certificate_number(number: str) -> str:
+    """ABCD-EFGH-… as printed, whatever hyphens, spaces or case were typed."""
+    raw = "".join(ch for ch in number.upper() if ch.isalnum())[:16]
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 @never_cache
 def verify(request, number):
-    certificate = Certificate.objects.filter(number=number.upper()[:32]).first()
+    normalised = normalise_certificate_number(number[:64])
+    certificate = Certificate.objects.filter(number=normalised).first() if normalised else None
     return render(
         request,
         "enrolment/learner/verify.html",
@@ -289,8 +291,10 @@ def calendar(request, secret):
     from courses.ical import build_calendar
 
     entry = get_object_or_404(LearnerCalendar.objects.select_related("user"), secret=secret)
+    # Seats held, and dates cancelled by the academy (shown as cancelled, so that
+    # calendar apps strike them instead of keeping a date that will not happen).
     enrolments = learner.enrolments_of(entry.user).filter(
-        status__in=[Enrolment.Status.CONFIRMED, Enrolment.Status.ATTENDED]
+        Q(status__in=Enrolment.SEAT_STATUSES) | Q(cancelled_by=Enrolment.CancelledBy.DATE_CANCELLED)
     )
     dates = [e.course_date for e in enrolments.order_by("course_date__start")]
     ical = build_calendar(dates, str(_("Meine Kurse")), lambda course: absolute(course.url or "/"))

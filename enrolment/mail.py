@@ -16,7 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .ics import course_date_ics, location_text
+from courses.ical import date_ics, location_text
+
 from .models import Enrolment, OutgoingMail
 from .tokens import absolute, cancel_url, confirm_url
 
@@ -31,9 +32,10 @@ SUBJECTS = {
     "cancelled": _("Ihre Abmeldung: %(course)s"),
     "date_cancelled": _("Der Termin fällt aus: %(course)s"),
     "reminder": _("Erinnerung: %(course)s beginnt bald"),
+    "waitlist_closed": _("Leider kein Platz frei geworden: %(course)s"),
 }
 ICS_KINDS = {"confirmed", "promoted", "reminder"}
-NO_CANCEL_LINK = {"cancelled", "date_cancelled"}
+NO_CANCEL_LINK = {"cancelled", "date_cancelled", "waitlist_closed"}
 SENDING_STALE_AFTER = timedelta(minutes=15)
 
 
@@ -95,7 +97,7 @@ def queue_mail(kind: str, enrolment: Enrolment, **extra) -> OutgoingMail:
     subject = " ".join(subject.split())[:250]
     attachments = []
     if kind in ICS_KINDS:
-        ics = course_date_ics(enrolment.course_date, context["course_url"])
+        ics = date_ics(enrolment.course_date, context["course_url"] or settings.SITE_URL)
         attachments.append(
             {
                 "filename": "termin.ics",

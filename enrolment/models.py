@@ -1,7 +1,8 @@
 """People on course dates, and the mail sent to them.
 
 Seats are allocated in ``enrolment.services`` only; nothing here changes
-``CourseDate.seats_confirmed``.
+``CourseDate.seats_confirmed``. Which statuses hold a seat, and which fields are
+personal data, is said once here and used everywhere else.
 """
 
 from datetime import timedelta
@@ -27,6 +28,9 @@ class EnrolmentQuerySet(models.QuerySet):
     def for_email(self, email: str):
         return self.filter(email=normalise_email(email))
 
+    def holding_seats(self):
+        return self.filter(status__in=Enrolment.SEAT_STATUSES)
+
 
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
@@ -45,10 +49,14 @@ class Enrolment(models.Model):
         WAITLISTED = "waitlisted", _("Warteliste")
         CANCELLED = "cancelled", _("abgemeldet")
         EXPIRED = "expired", _("verfallen")
+        PARTIAL = "partial", _("teilweise teilgenommen")
         ATTENDED = "attended", _("teilgenommen")
         NO_SHOW = "no_show", _("nicht erschienen")
 
     ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
+    # Hold a seat (counted by CourseDate.seats_confirmed) and see the course material.
+    # A no-show is only ever recorded once the date has ended, and frees the seat then.
+    SEAT_STATUSES = (Status.CONFIRMED, Status.PARTIAL, Status.ATTENDED)
 
     class Salutation(models.TextChoices):
         FRAU = "frau", _("Frau")
@@ -75,6 +83,7 @@ class Enrolment(models.Model):
         PARTICIPANT = "participant", _("Teilnehmer/in")
         STAFF = "staff", _("Redaktion")
         DATE_CANCELLED = "date_cancelled", _("Terminabsage")
+        WAITLIST_CLOSED = "waitlist_closed", _("Warteliste geschlossen (Termin begonnen)")
 
     course_date = models.ForeignKey(
         "courses.CourseDate",
@@ -165,6 +174,45 @@ class Enrolment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in self.SEAT_STATUSES
+
+
+# The person's details, in the order forms, staff views and exports show them.
+PERSON_FIELDS = (
+    "salutation",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "role",
+    "company",
+    "trade",
+    "postcode",
+    "remarks",
+    "billing",
+)
+# Of those, the personal data: blanked when an enrolment is anonymised or erased
+# (the postcode keeps its first two digits for the statistics; role and trade stay).
+PERSONAL_FIELDS = tuple(name for name in PERSON_FIELDS if name not in ("role", "trade"))
+
+
+def anonymised_value(name: str, value: str) -> str:
+    return (value or "")[:2] if name == "postcode" else ""
+
+
+def person_display(enrolment: Enrolment) -> list[tuple[str, str, str]]:
+    """(field name, German label, shown value) of every person field."""
+    rows = []
+    for name in PERSON_FIELDS:
+        field = Enrolment._meta.get_field(name)
+        value = getattr(enrolment, name)
+        if field.choices and value:
+            value = getattr(enrolment, f"get_{name}_display")()
+        rows.append((name, str(field.verbose_name), "" if value is None else str(value)))
+    return rows
 
 
 class OutgoingMail(models.Model):
@@ -294,23 +342,45 @@ class Attendance(models.Model):
 
 
 class Certificate(models.Model):
-    """A "Teilnahmebescheinigung"; its random number is checked at a public URL."""
+    """A "Teilnahmebescheinigung"; its random number is checked at a public URL.
 
-    enrolment = models.OneToOneField(
-        Enrolment, on_delete=models.CASCADE, related_name="certificate"
-    )
+    It names what was attended. When that stops being true it is withdrawn
+    (``revoked_at``), never deleted, so that the public check says "widerrufen";
+    a corrected certificate is a new one with a new number.
+    """
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="certificates")
     number = models.CharField(
         _("Nummer"), max_length=32, unique=True, default=_certificate_number, editable=False
     )
     name = models.CharField(_("Name"), max_length=220)
     course_title = models.CharField(_("Kurs"), max_length=255)
     dates_text = models.CharField(_("Termin"), max_length=255)
+    sessions_text = models.TextField(_("Besuchte Kurstage"), blank=True)
+    hours = models.DecimalField(_("Stunden"), max_digits=6, decimal_places=2, null=True, blank=True)
     issued_at = models.DateTimeField(_("Ausgestellt am"), default=timezone.now)
     revoked_at = models.DateTimeField(_("Widerrufen am"), null=True, blank=True)
+    revoked_reason = models.CharField(_("Grund des Widerrufs"), max_length=300, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Widerrufen von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("Teilnahmebescheinigung")
         verbose_name_plural = _("Teilnahmebescheinigungen")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=Q(revoked_at__isnull=True),
+                name="certificate_one_valid_per_enrolment",
+            )
+        ]
 
     def __str__(self):
         return self.number

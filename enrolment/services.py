@@ -1,10 +1,15 @@
 """The rules that change enrolments and seats.
 
-Every change of ``CourseDate.seats_confirmed`` happens here, in the same
-transaction as the enrolment row it counts, with the CourseDate row locked
-first (``select_for_update``; on SQLite every transaction takes the write lock
-at BEGIN). Mail is stored in the outbox in that transaction and sent after
-commit. Lock order: the CourseDate, then its enrolments.
+Every change of ``CourseDate.seats_confirmed`` (the seats held: confirmed,
+partly attended and attended enrolments, ``Enrolment.SEAT_STATUSES``) and of a
+date's cancellation happens here, in the same transaction as the enrolment rows
+it counts, with the CourseDate row locked first (``select_for_update``; on SQLite
+every transaction takes the write lock at BEGIN). Mail is stored in the outbox in
+that transaction and sent after commit. Lock order: the CourseDate, then its
+enrolments.
+
+From the start of a date its waitlist is frozen: nobody moves up any more, and
+the daily ``close_dates`` ends the remaining places with a mail.
 """
 
 from dataclasses import dataclass
@@ -20,21 +25,9 @@ from courses.models import CourseDate
 
 from . import learner
 from .mail import queue_mail
-from .models import Enrolment, normalise_email
+from .models import PERSON_FIELDS, PERSONAL_FIELDS, Enrolment, anonymised_value, normalise_email
 
-ENROLMENT_FIELDS = (
-    "salutation",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "role",
-    "company",
-    "trade",
-    "postcode",
-    "remarks",
-    "billing",
-)
+ENROLMENT_FIELDS = PERSON_FIELDS
 
 
 class EnrolmentError(Exception):
@@ -185,9 +178,17 @@ def _close_waitlist_gap(course_date: CourseDate, position: int | None) -> None:
         Enrolment.objects.filter(pk=pk).update(waitlist_position=F("waitlist_position") - 1)
 
 
+def waitlist_open(course_date: CourseDate, now) -> bool:
+    """People may still move up: the date is planned and has not started."""
+    return course_date.status == CourseDate.Status.PLANNED and course_date.start > now
+
+
 def _promote(course_date: CourseDate, now) -> list[Enrolment]:
-    """Fill free seats from the waitlist, first come first served. The date must be locked."""
+    """Fill free seats from the waitlist, first come first served, until the date
+    starts. The date must be locked."""
     promoted = []
+    if not waitlist_open(course_date, now):
+        return promoted
     while course_date.seats_confirmed < course_date.capacity:
         first = (
             course_date.enrolments.select_for_update()
@@ -257,19 +258,20 @@ def cancel(enrolment_id: int, *, by: str = Enrolment.CancelledBy.PARTICIPANT, no
         enrolment.save(
             update_fields=["status", "cancelled_at", "cancelled_by", "waitlist_position"]
         )
-        if previous == Enrolment.Status.CONFIRMED:
-            CourseDate.objects.filter(pk=course_date.pk).update(
-                seats_confirmed=F("seats_confirmed") - 1
-            )
-            course_date.seats_confirmed -= 1
+        if previous in Enrolment.SEAT_STATUSES:
+            _release_seat(course_date)
         elif previous == Enrolment.Status.WAITLISTED:
             _close_waitlist_gap(course_date, position)
         learner.sync_access(enrolment.email)
         if previous != Enrolment.Status.PENDING:
             queue_mail("cancelled", enrolment)
-        if course_date.status == CourseDate.Status.PLANNED:
-            _promote(course_date, now)
+        _promote(course_date, now)
         return Outcome(enrolment, "cancelled")
+
+
+def _release_seat(course_date: CourseDate) -> None:
+    CourseDate.objects.filter(pk=course_date.pk).update(seats_confirmed=F("seats_confirmed") - 1)
+    course_date.seats_confirmed -= 1
 
 
 def promote_waiting(enrolment_id: int, *, now=None) -> Outcome:
@@ -283,6 +285,10 @@ def promote_waiting(enrolment_id: int, *, now=None) -> Outcome:
         enrolment = _lock_enrolment(enrolment_id)
         if enrolment.status != Enrolment.Status.WAITLISTED:
             return Outcome(enrolment, "already")
+        if not waitlist_open(course_date, now):
+            raise EnrolmentError(
+                _("Der Termin hat begonnen oder ist abgesagt; die Warteliste ist geschlossen.")
+            )
         if course_date.seats_confirmed >= course_date.capacity:
             raise EnrolmentError(
                 _(
@@ -299,6 +305,14 @@ def promote_waiting(enrolment_id: int, *, now=None) -> Outcome:
         return Outcome(enrolment, "confirmed")
 
 
+def _refuse_waitlist_after_start(course_date: CourseDate, now) -> None:
+    """Staff may still seat someone on a started date, but only on a free seat."""
+    if course_date.start <= now and course_date.seats_confirmed >= course_date.capacity:
+        raise EnrolmentError(
+            _("Der Termin hat begonnen und ist voll; die Warteliste ist geschlossen.")
+        )
+
+
 def staff_confirm(enrolment_id: int, *, now=None) -> Outcome:
     """Staff confirm a pending enrolment (e.g. after a phone call), expired or not."""
     now = now or timezone.now()
@@ -312,6 +326,7 @@ def staff_confirm(enrolment_id: int, *, now=None) -> Outcome:
             return Outcome(enrolment, "already")
         if course_date.status == CourseDate.Status.CANCELLED:
             raise EnrolmentError(_("Der Termin ist abgesagt."))
+        _refuse_waitlist_after_start(course_date, now)
         if (
             enrolment.status == Enrolment.Status.EXPIRED
             and Enrolment.objects.active()
@@ -337,6 +352,7 @@ def staff_enrol(course_date_id: int, data: dict, *, now=None) -> Outcome:
         course_date = _lock_date(course_date_id)
         if course_date.status == CourseDate.Status.CANCELLED:
             raise EnrolmentError(_("Der Termin ist abgesagt."))
+        _refuse_waitlist_after_start(course_date, now)
         _expire_stale_pending(course_date, email, now)
         if Enrolment.objects.active().filter(course_date=course_date, email=email).exists():
             raise EnrolmentError(_("Diese E-Mail-Adresse ist für den Termin schon angemeldet."))
@@ -357,38 +373,88 @@ def staff_enrol(course_date_id: int, data: dict, *, now=None) -> Outcome:
         return Outcome(enrolment, result)
 
 
-def sync_course_date(course_date_id: int, *, now=None) -> list[Enrolment]:
-    """After an editor published the course: fill raised capacity from the waitlist,
-    or, if the date is now cancelled, cancel its active enrolments and tell everyone.
+def fill_free_seats(course_date_id: int, *, now=None) -> list[Enrolment]:
+    """After an editor saved a date (capacity raised): move people up from the
+    waitlist onto free seats, until the date starts. Idempotent."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        return _promote(_lock_date(course_date_id), now)
 
-    Idempotent: a second run finds nothing left to do and sends nothing.
-    """
+
+def close_waitlist(course_date_id: int, *, now=None) -> list[Enrolment]:
+    """A date has started: end its remaining waitlist places (each person gets the
+    "leider kein Platz frei geworden" mail) and expire unconfirmed enrolments.
+    Idempotent."""
     now = now or timezone.now()
     with transaction.atomic():
         course_date = _lock_date(course_date_id)
-        # The counter equals the rows; a stale value written back by an editor's
-        # revision is corrected here, under the lock.
-        counted = course_date.enrolments.filter(status=Enrolment.Status.CONFIRMED).count()
-        if counted != course_date.seats_confirmed and counted <= course_date.capacity:
-            CourseDate.objects.filter(pk=course_date.pk).update(seats_confirmed=counted)
-            course_date.seats_confirmed = counted
-        if course_date.status == CourseDate.Status.CANCELLED:
-            affected = list(course_date.enrolments.select_for_update().active().order_by("pk"))
-            for enrolment in affected:
-                was_pending = enrolment.status == Enrolment.Status.PENDING
-                enrolment.status = Enrolment.Status.CANCELLED
-                enrolment.cancelled_at = now
-                enrolment.cancelled_by = Enrolment.CancelledBy.DATE_CANCELLED
-                enrolment.waitlist_position = None
-                enrolment.save(
-                    update_fields=["status", "cancelled_at", "cancelled_by", "waitlist_position"]
-                )
-                learner.sync_access(enrolment.email)
-                if not was_pending:
-                    queue_mail("date_cancelled", enrolment)
-            CourseDate.objects.filter(pk=course_date.pk).update(seats_confirmed=0)
-            return affected
-        return _promote(course_date, now)
+        if course_date.start > now:
+            return []
+        course_date.enrolments.filter(status=Enrolment.Status.PENDING).update(
+            status=Enrolment.Status.EXPIRED
+        )
+        waiting = list(
+            course_date.enrolments.select_for_update()
+            .filter(status=Enrolment.Status.WAITLISTED)
+            .order_by("waitlist_position", "pk")
+        )
+        for enrolment in waiting:
+            enrolment.status = Enrolment.Status.CANCELLED
+            enrolment.cancelled_at = now
+            enrolment.cancelled_by = Enrolment.CancelledBy.WAITLIST_CLOSED
+            enrolment.waitlist_position = None
+            enrolment.save(
+                update_fields=["status", "cancelled_at", "cancelled_by", "waitlist_position"]
+            )
+            if course_date.status == CourseDate.Status.PLANNED:
+                queue_mail("waitlist_closed", enrolment)
+        return waiting
+
+
+def record_no_shows(course_date_id: int, *, now=None) -> list[Enrolment]:
+    """Once attendance of a date can no longer be recorded: confirmed participants
+    without a single attended session become no-shows and free their seat."""
+    from .attendance import attendance_closed
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        course_date = _lock_date(course_date_id)
+        if not attendance_closed(course_date, now):
+            return []
+        absent = list(
+            course_date.enrolments.select_for_update()
+            .filter(status=Enrolment.Status.CONFIRMED)
+            .exclude(attendance__present=True)
+        )
+        for enrolment in absent:
+            enrolment.status = Enrolment.Status.NO_SHOW
+            enrolment.save(update_fields=["status"])
+            _release_seat(course_date)
+            learner.sync_access(enrolment.email)
+        return absent
+
+
+def close_dates(*, now=None) -> dict:
+    """The daily run: close the waitlists of dates that have started and record the
+    no-shows of dates whose attendance is closed. Runs twice safely."""
+    from .attendance import attendance_deadline_days
+
+    now = now or timezone.now()
+    started = (
+        CourseDate.objects.filter(start__lte=now)
+        .filter(enrolments__status__in=[Enrolment.Status.WAITLISTED, Enrolment.Status.PENDING])
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    closed = sum(len(close_waitlist(pk, now=now)) for pk in list(started))
+    ended = (
+        CourseDate.objects.filter(end__lt=now - timedelta(days=attendance_deadline_days()))
+        .filter(enrolments__status=Enrolment.Status.CONFIRMED)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    no_shows = sum(len(record_no_shows(pk, now=now)) for pk in list(ended))
+    return {"waitlist_closed": closed, "no_shows": no_shows}
 
 
 def send_reminders(*, now=None) -> int:
@@ -421,18 +487,6 @@ def expire_pending(*, now=None) -> int:
     ).update(status=Enrolment.Status.EXPIRED)
 
 
-ANONYMOUS_FIELDS = {
-    "salutation": "",
-    "first_name": "",
-    "last_name": "",
-    "email": "",
-    "phone": "",
-    "company": "",
-    "remarks": "",
-    "billing": "",
-}
-
-
 def anonymise(enrolments, *, now=None) -> int:
     """Blank personal data, keep status, role, trade, postcode area and date for statistics."""
     now = now or timezone.now()
@@ -444,9 +498,8 @@ def anonymise(enrolments, *, now=None) -> int:
             anonymised_at__isnull=True
         ):
             OutgoingMail.objects.filter(enrolment=enrolment).delete()
-            for name, value in ANONYMOUS_FIELDS.items():
-                setattr(enrolment, name, value)
-            enrolment.postcode = enrolment.postcode[:2]
+            for name in PERSONAL_FIELDS:
+                setattr(enrolment, name, anonymised_value(name, getattr(enrolment, name)))
             enrolment.anonymised_at = now
             enrolment.save()
             count += 1
@@ -476,25 +529,11 @@ def erase_person(email: str, *, now=None) -> int:
     return count
 
 
-def _mark_cancelled_in_revisions(course_date: CourseDate, reason: str) -> None:
-    """Write the cancellation into the page's latest and live revisions too, so that
-    an editor publishing the course later does not bring the date back."""
-    page = course_date.course
-    for revision in {r for r in (page.latest_revision, page.live_revision) if r is not None}:
-        changed = False
-        for item in revision.content.get("dates", []) or []:
-            if item.get("pk") == course_date.pk:
-                item["status"] = CourseDate.Status.CANCELLED
-                item["cancellation_reason"] = reason
-                changed = True
-        if changed:
-            revision.save(update_fields=["content"])
-
-
 def cancel_course_date(course_date_id: int, reason: str, *, now=None) -> list[Enrolment]:
     """Staff cancel a whole date (e.g. too few participants): the date is marked
     cancelled, every active enrolment is cancelled and its person informed with the
     "date cancelled" mail. Returns the cancelled enrolments; a second call does nothing."""
+    now = now or timezone.now()
     reason = (reason or "").strip()[:300]
     if not reason:
         raise EnrolmentError(_("Bitte geben Sie einen Grund für die Absage an."))
@@ -502,8 +541,31 @@ def cancel_course_date(course_date_id: int, reason: str, *, now=None) -> list[En
         course_date = _lock_date(course_date_id)
         if course_date.status == CourseDate.Status.CANCELLED:
             return []
+        if course_date.start <= now:
+            raise EnrolmentError(
+                _("Ein Termin, der schon begonnen hat, kann nicht mehr abgesagt werden.")
+            )
         CourseDate.objects.filter(pk=course_date.pk).update(
             status=CourseDate.Status.CANCELLED, cancellation_reason=reason
         )
-        _mark_cancelled_in_revisions(course_date, reason)
-        return sync_course_date(course_date.pk, now=now)
+        course_date.status = CourseDate.Status.CANCELLED
+        course_date.cancellation_reason = reason
+        affected = list(
+            course_date.enrolments.select_for_update()
+            .filter(status__in=[*Enrolment.ACTIVE_STATUSES, *Enrolment.SEAT_STATUSES])
+            .order_by("pk")
+        )
+        for enrolment in affected:
+            was_pending = enrolment.status == Enrolment.Status.PENDING
+            enrolment.status = Enrolment.Status.CANCELLED
+            enrolment.cancelled_at = now
+            enrolment.cancelled_by = Enrolment.CancelledBy.DATE_CANCELLED
+            enrolment.waitlist_position = None
+            enrolment.save(
+                update_fields=["status", "cancelled_at", "cancelled_by", "waitlist_position"]
+            )
+            learner.sync_access(enrolment.email)
+            if not was_pending:
+                queue_mail("date_cancelled", enrolment)
+        CourseDate.objects.filter(pk=course_date.pk).update(seats_confirmed=0)
+        return affected

@@ -1,34 +1,22 @@
-"""Reactions to what editors do in the catalogue (wired in EnrolmentConfig.ready)."""
+"""Reactions to what editors do in the catalogue (wired in EnrolmentConfig.ready).
 
-from django.db import transaction
-from django.db.models.signals import pre_save
+Dates are rows of their own, never part of a page revision, so publishing or
+reverting a course changes no booking. A date saved by an editor may have more
+seats now: the waitlist moves up, in the services' own transaction.
+"""
 
-from courses.models import CourseDate, CoursePage
+from django.db.models.signals import post_save
+
+from courses.models import CourseDate
 
 
-def keep_seat_counter(sender, instance, raw=False, **kwargs):
-    """An editor's save (or a revision published later) carries a copy of
-    ``seats_confirmed`` that may be stale; the counter belongs to the services,
-    so the stored value always wins."""
-    if raw or instance.pk is None:
+def date_saved(sender, instance, created=False, raw=False, **kwargs):
+    if raw or created:
         return
-    queryset = CourseDate.objects.filter(pk=instance.pk)
-    if transaction.get_connection().in_atomic_block:
-        queryset = queryset.select_for_update()
-    current = queryset.values_list("seats_confirmed", flat=True).first()
-    if current is not None:
-        instance.seats_confirmed = current
-
-
-def course_published(sender, instance, **kwargs):
     from . import services
 
-    for pk in CourseDate.objects.filter(course_id=instance.pk).values_list("pk", flat=True):
-        services.sync_course_date(pk)
+    services.fill_free_seats(instance.pk)
 
 
 def connect():
-    from wagtail.signals import page_published
-
-    pre_save.connect(keep_seat_counter, sender=CourseDate, dispatch_uid="enrolment_keep_seats")
-    page_published.connect(course_published, sender=CoursePage, dispatch_uid="enrolment_publish")
+    post_save.connect(date_saved, sender=CourseDate, dispatch_uid="enrolment_date_saved")

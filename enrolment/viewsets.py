@@ -16,6 +16,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from courses.models import CourseDate, CoursePage, Topic
 
 from . import services
+from .certificate_admin import CertificateViewSet
 from .exports import safe_cell
 from .forms import StaffEnrolmentForm
 from .models import Enrolment, OutgoingMail
@@ -344,4 +345,4 @@ class EnrolmentGroup(ModelViewSetGroup):
     menu_label = _("Anmeldungen")
     menu_icon = "group"
     menu_order = 250
-    items = [EnrolmentViewSet, OutgoingMailViewSet]
+    items = [EnrolmentViewSet, CertificateViewSet, OutgoingMailViewSet]

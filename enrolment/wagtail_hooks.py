@@ -8,10 +8,12 @@ from wagtail.permissions import register_permission_policy
 from courses.models import CoursePage
 
 from . import admin_views, dashboard, reports
-from .models import OutgoingMail
+from .certificate_admin import CERTIFICATE_POLICY
+from .models import Certificate, OutgoingMail
 from .viewsets import OUTBOX_POLICY, EnrolmentGroup
 
 register_permission_policy(OutgoingMail, OUTBOX_POLICY, exact_class=True)
+register_permission_policy(Certificate, CERTIFICATE_POLICY, exact_class=True)
 
 
 @hooks.register("register_admin_viewset")

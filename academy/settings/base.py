@@ -239,6 +239,12 @@ ENROLMENT_CANCELLATION_DEADLINE_HOURS = env_int("ENROLMENT_CANCELLATION_DEADLINE
 ENROLMENT_REMINDER_DAYS = env_int("ENROLMENT_REMINDER_DAYS", 3)
 ENROLMENT_RETENTION_DAYS = env_int("ENROLMENT_RETENTION_DAYS", 365)
 ENROLMENT_PRIVACY_VERSION = env_str("ENROLMENT_PRIVACY_VERSION", "2026-01")
+# Attendance of a session (Kurstag) can be recorded from its start until this many
+# days after its end; later, participants without any attended session are no-shows.
+ATTENDANCE_EDIT_DAYS = env_int("ATTENDANCE_EDIT_DAYS", 14)
+# Share of a date's sessions a person must attend to count as "teilgenommen"
+# (1 = every session); fewer is "teilweise teilgenommen" and gives no certificate.
+ATTENDANCE_REQUIRED_SHARE = float(env_str("ATTENDANCE_REQUIRED_SHARE", "1") or 1)
 ENROLMENT_RATE_LIMIT = {"ip": (20, 3600), "email": (5, 3600)}  # (requests, seconds)
 ENROLMENT_CLIENT_IP_HEADER = env_str("ENROLMENT_CLIENT_IP_HEADER")  # e.g. HTTP_X_FORWARDED_FOR
 ENROLMENT_MAIL_MAX_ATTEMPTS = 8

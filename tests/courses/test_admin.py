@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from courses.models import CourseDate, CoursePage, Topic
 from tests.factories import (
@@ -29,9 +29,8 @@ def local(value):
 
 
 def date_form(date, **changes):
+    """What the date editor posts for ``date`` (course only when adding)."""
     data = {
-        "id": date.pk,
-        "ORDER": "1",
         "start": local(date.start),
         "end": local(date.end),
         "is_online": "",
@@ -42,44 +41,10 @@ def date_form(date, **changes):
         "min_participants": "",
         "price_override": "",
         "registration_deadline": "",
-        "status": date.status,
-        "cancellation_reason": date.cancellation_reason,
         "sessions": streamfield([]),
     }
     data.update(changes)
-    return data
-
-
-def edit_data(course, topic, dates):
-    data = nested_form_data(
-        {
-            "title": course.title,
-            "slug": course.slug,
-            "teaser": course.teaser,
-            "image_alt": "",
-            "description": streamfield([]),
-            "learning_objectives": rich_text(""),
-            "prerequisites": "",
-            "what_to_bring": "",
-            "format": "presence",
-            "duration_hours": "",
-            "teaching_units": "",
-            "price": "0",
-            "funding_notes": "",
-            "certificate": "",
-            "contact_name": "",
-            "contact_email": "",
-            "contact_phone": "",
-            "seo_title": "",
-            "search_description": "",
-            "meta_description": "",
-            "dates": inline_formset(dates, initial=len(dates)),
-            "comments": inline_formset([]),
-            "action-publish": "action-publish",
-        }
-    )
-    data["topics"] = [str(topic.pk)]
-    return data
+    return nested_form_data(data)
 
 
 @pytest.fixture
@@ -89,9 +54,6 @@ def course_with_seats(catalogue):
     course.save_revision().publish()
     date = CourseDateFactory(course=course, start=in_days(10), end=in_days(10, 16), capacity=10)
     CourseDate.objects.filter(pk=date.pk).update(seats_confirmed=6)
-    # the editor works on the latest revision, which still says 0 seats taken
-    course = CoursePage.objects.get(pk=course.pk)
-    course.save_revision()
     date.refresh_from_db()
     return course, topic, date
 
@@ -100,17 +62,45 @@ def edit_url(course):
     return reverse("wagtailadmin_pages:edit", args=[course.pk])
 
 
-def test_editor_shows_the_seat_counter_read_only(admin_client, course_with_seats):
+def date_edit_url(date):
+    return reverse("course_dates:edit", args=[date.pk])
+
+
+def test_course_editor_lists_its_dates_with_seats_and_links(admin_client, course_with_seats):
     course, _topic, date = course_with_seats
     html = admin_client.get(edit_url(course)).content.decode()
-    assert "Belegte Plätze" in html
-    assert 'name="dates-0-seats_confirmed"' not in html
+    assert "6 von 10" in html
+    assert date_edit_url(date) in html
+    assert f"{reverse('course_dates:add')}?course={course.pk}" in html
+    # dates are not part of the page form (nor of its revisions)
+    assert 'name="dates-0-capacity"' not in html
+    assert "dates-TOTAL_FORMS" not in html
+
+
+def test_new_date_from_the_course_editor_is_preselected_and_saved(admin_client, catalogue):
+    topic = TopicFactory(slug="digitalisierung")
+    course = CoursePageFactory(parent=catalogue, title="Neu", topics=[topic])
+    add = reverse("course_dates:add")
+    form = admin_client.get(f"{add}?course={course.pk}").content.decode()
+    assert f'name="course" value="{course.pk}"' in form
+    assert admin_client.get(f"{add}?course=%00").status_code == 200
+    template = CourseDate(start=in_days(20), end=in_days(20, 16), capacity=8, city="Meißen")
+    response = admin_client.post(add, date_form(template, course=course.pk))
+    assert response.status_code == 302
+    date = CourseDate.objects.get(course=course)
+    assert (date.capacity, date.city, date.seats_confirmed) == (8, "Meißen", 0)
+
+
+def test_the_date_editor_never_shows_or_writes_the_seat_counter(admin_client, course_with_seats):
+    course, _topic, date = course_with_seats
+    html = admin_client.get(date_edit_url(date)).content.decode()
+    assert 'name="seats_confirmed"' not in html
+    assert 'name="status"' not in html
 
 
 def test_lowering_capacity_below_taken_seats_is_refused(admin_client, course_with_seats):
     course, topic, date = course_with_seats
-    data = edit_data(course, topic, [date_form(date, capacity=4)])
-    response = admin_client.post(edit_url(course), data)
+    response = admin_client.post(date_edit_url(date), date_form(date, capacity=4))
 
     assert response.status_code == 200
     assert "Es sind schon 6 Plätze vergeben" in response.content.decode()
@@ -118,51 +108,91 @@ def test_lowering_capacity_below_taken_seats_is_refused(admin_client, course_wit
     assert date.capacity == 10 and date.seats_confirmed == 6
 
 
+def test_capacity_checked_again_against_seats_taken_since_the_form_opened(
+    admin_client, course_with_seats
+):
+    """The form was opened at 6 seats; two more people confirm before the editor
+    saves a capacity of 7: refused under the row lock, with a message."""
+    course, topic, date = course_with_seats
+    data = date_form(date, capacity=7)
+    from courses.forms import CourseDateForm
+
+    original = CourseDateForm.clean_capacity
+
+    def clean_then_seats_taken(form):
+        value = original(form)
+        CourseDate.objects.filter(pk=date.pk).update(seats_confirmed=8)
+        return value
+
+    CourseDateForm.clean_capacity = clean_then_seats_taken
+    try:
+        response = admin_client.post(date_edit_url(date), data)
+    finally:
+        CourseDateForm.clean_capacity = original
+    assert response.status_code == 200
+    assert "Es sind schon 8 Plätze vergeben" in response.content.decode()
+    date.refresh_from_db()
+    assert (date.capacity, date.seats_confirmed) == (10, 8)
+
+
 def test_raising_capacity_is_saved_and_keeps_the_counter(admin_client, course_with_seats):
     course, topic, date = course_with_seats
-    data = edit_data(course, topic, [date_form(date, capacity=14, venue_name="Neuer Raum")])
-    response = admin_client.post(edit_url(course), data)
+    data = date_form(date, capacity=14, venue_name="Neuer Raum")
+    CourseDate.objects.filter(pk=date.pk).update(seats_confirmed=7)  # booked meanwhile
+    response = admin_client.post(date_edit_url(date), data)
 
     assert response.status_code == 302
     date.refresh_from_db()
     assert date.capacity == 14 and date.venue_name == "Neuer Raum"
+    assert date.seats_confirmed == 7
 
 
-def test_removing_a_date_with_seats_taken_is_refused(admin_client, course_with_seats):
+def test_deleting_a_date_with_enrolments_is_refused(admin_client, course_with_seats):
+    from enrolment import services
+    from tests.enrolment.builders import person
+
     course, topic, date = course_with_seats
-    data = edit_data(course, topic, [date_form(date, DELETE="1")])
-    response = admin_client.post(edit_url(course), data)
-
-    assert response.status_code == 200
+    CourseDate.objects.filter(pk=date.pk).update(seats_confirmed=0)
+    services.staff_enrol(date.pk, person(1))
+    response = admin_client.post(reverse("course_dates:delete", args=[date.pk]), follow=True)
     assert "kann nicht gelöscht werden" in response.content.decode()
     assert CourseDate.objects.filter(pk=date.pk).exists()
 
 
-def test_removing_an_empty_date_works(admin_client, catalogue):
+def test_deleting_an_empty_date_works(admin_client, catalogue):
     topic = TopicFactory(slug="digitalisierung")
     course = CoursePageFactory(parent=catalogue, title="Leer", topics=[topic])
     date = CourseDateFactory(course=course)
-    course.save_revision().publish()
-    data = edit_data(course, topic, [date_form(date, DELETE="1")])
-
-    assert admin_client.post(edit_url(course), data).status_code == 302
+    response = admin_client.post(reverse("course_dates:delete", args=[date.pk]))
+    assert response.status_code == 302
     assert not CourseDate.objects.filter(pk=date.pk).exists()
 
 
-def test_protected_rows_block_removal_generically(monkeypatch, admin_client, catalogue):
-    from courses import forms
+def test_copying_a_date_copies_content_never_seats_or_cancellation(admin_client, course_with_seats):
+    course, topic, date = course_with_seats
+    CourseDate.objects.filter(pk=date.pk).update(status="cancelled", cancellation_reason="x")
+    copy = reverse("course_dates:copy", args=[date.pk])
+    assert admin_client.get(copy).status_code == 200
+    later = CourseDate(start=in_days(40), end=in_days(40, 16), capacity=10, venue_name="Raum 2")
+    response = admin_client.post(copy, date_form(later, course=course.pk))
+    assert response.status_code == 302
+    new = CourseDate.objects.exclude(pk=date.pk).get(course=course)
+    assert (new.seats_confirmed, new.status, new.cancellation_reason) == (0, "planned", "")
+    date.refresh_from_db()
+    assert (date.seats_confirmed, date.status) == (6, "cancelled")
 
-    topic = TopicFactory(slug="digitalisierung")
-    course = CoursePageFactory(parent=catalogue, title="Geschützt", topics=[topic])
-    date = CourseDateFactory(course=course)
-    course.save_revision().publish()
-    monkeypatch.setattr(forms, "has_protected_rows", lambda instance: instance.pk == date.pk)
-    data = edit_data(course, topic, [date_form(date, DELETE="1")])
 
-    response = admin_client.post(edit_url(course), data)
+def test_trainers_cannot_open_the_date_editor(client, course_with_seats):
+    from django.contrib.auth.models import Group
 
-    assert response.status_code == 200
-    assert CourseDate.objects.filter(pk=date.pk).exists()
+    course, topic, date = course_with_seats
+    trainer = UserFactory(username="trainerin")
+    trainer.groups.add(Group.objects.get_or_create(name="Trainer")[0])
+    client.force_login(trainer)
+    assert client.get(date_edit_url(date)).status_code in (302, 403)
+    client.post(date_edit_url(date), date_form(date, capacity=99))
+    date.refresh_from_db()
+    assert date.capacity == 10
 
 
 def test_has_protected_rows_finds_protect_relations():
@@ -195,14 +225,3 @@ def test_editor_forms_open_for_new_and_existing_pages(admin_client, catalogue, c
     add_course = reverse("wagtailadmin_pages:add", args=["courses", "coursepage", catalogue.pk])
     assert admin_client.get(add_course).status_code == 200
     assert admin_client.get(edit_url(catalogue)).status_code == 200
-
-
-def test_preview_shows_unsaved_dates(admin_client, course_with_seats):
-    course, topic, date = course_with_seats
-    data = edit_data(course, topic, [date_form(date, venue_name="Vorschauraum")])
-    preview = reverse("wagtailadmin_pages:preview_on_edit", args=[course.pk])
-    assert admin_client.post(preview, data).json()["is_valid"]
-
-    html = admin_client.get(preview).content.decode()
-
-    assert "Vorschauraum" in html and "noch 4 Plätze" in html

@@ -34,7 +34,7 @@ def attended(live_server, settings):
         **person(1, first_name="Lena", last_name="Weiß", email="lena@example.org"),
     )
     learner.link_user(enrolment)
-    attendance.record(date, {(enrolment.pk, 0)})
+    attendance.record(date, {(enrolment.pk, 0): True})
     return lessons
 
 

@@ -38,7 +38,7 @@ def attended():
         **person(1, first_name="Jürgen", last_name="Größmann"),
     )
     user = learner.link_user(enrolment)
-    attendance.record(date, {(enrolment.pk, 0)})
+    attendance.record(date, {(enrolment.pk, 0): True})
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.ATTENDED
     return enrolment, user
@@ -59,7 +59,8 @@ def test_certificate_pdf_content_and_verification(client, attended):
         "Teilnahmebescheinigung",
         "Jürgen Größmann",
         "Betriebsnachfolge rechtzeitig planen",
-        "7,5 Stunden",
+        "6 Stunden",  # attended: the one session of six hours
+        "Besuchte Kurstage",
         "10 Unterrichtseinheiten",
         "Übergabe vorbereiten",
         "Jörg Weiß",
@@ -105,11 +106,21 @@ def test_no_certificate_without_attendance_or_for_others(client, attended):
     assert client.get(reverse("learner:certificate", args=[enrolment.pk])).status_code == 404
 
 
-def test_staff_may_download(client, attended):
-    enrolment, _user = attended
+def test_staff_download_from_the_certificate_list_not_by_enrolment_id(client, attended):
+    enrolment, user = attended
+    client.force_login(user)
+    client.get(reverse("learner:certificate", args=[enrolment.pk]))
+    certificate = Certificate.objects.get(enrolment=enrolment)
     admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "x")
     client.force_login(admin)
-    assert client.get(reverse("learner:certificate", args=[enrolment.pk])).status_code == 200
+    # the learner's address serves only the learner's own enrolments
+    assert client.get(reverse("learner:certificate", args=[enrolment.pk])).status_code == 404
+    listing = client.get(reverse("enrolment_certificates:index"))
+    assert certificate.number in listing.content.decode()
+    response = client.get(reverse("enrolment_certificates:pdf", args=[certificate.pk]))
+    assert response.status_code == 200
+    assert certificate.number in pdf_text(response.content)
+    assert Certificate.objects.count() == 1  # downloading creates nothing
 
 
 def test_required_lessons_before_certificate(client, attended):

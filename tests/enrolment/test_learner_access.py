@@ -59,7 +59,7 @@ def world():
         course_date=past, status=Enrolment.Status.CONFIRMED, privacy_version="1", **person(3)
     )
     services.learner.link_user(attended)
-    attendance.record(past, {(attended.pk, 0)})
+    attendance.record(past, {(attended.pk, 0): True})
     users["attended"] = user_of(attended)
 
     full = course_date(course, capacity=1)

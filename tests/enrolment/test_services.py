@@ -207,7 +207,7 @@ def test_raised_capacity_promotes_in_order(run):
     waiting = [confirmed(date, n) for n in (2, 3, 4)]
     CourseDate.objects.filter(pk=date.pk).update(capacity=3)
     mail.outbox.clear()
-    promoted = run(services.sync_course_date, date.pk)
+    promoted = run(services.fill_free_seats, date.pk)
     assert [e.pk for e in promoted] == [waiting[0].pk, waiting[1].pk]
     last = Enrolment.objects.get(pk=waiting[2].pk)
     assert (last.status, last.waitlist_position) == ("waitlisted", 1)
@@ -216,8 +216,23 @@ def test_raised_capacity_promotes_in_order(run):
     assert len(mail.outbox) == 2
     # idempotent
     mail.outbox.clear()
-    assert run(services.sync_course_date, date.pk) == []
+    assert run(services.fill_free_seats, date.pk) == []
     assert mail.outbox == []
+
+
+def test_an_editor_raising_capacity_moves_the_waitlist_up(run):
+    """The date editor saves the date (its copy of the counter is stale): the counter
+    stays as the services keep it, and the first person waiting moves up."""
+    date = course_date(capacity=1)
+    stale = CourseDate.objects.get(pk=date.pk)  # read before anyone booked
+    confirmed(date, 1)
+    waiting = confirmed(date, 2)
+    stale.capacity = 2
+    run(stale.save)
+    date.refresh_from_db()
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+    assert date.seats_confirmed == 2 == date.enrolments.filter(status="confirmed").count()
 
 
 def test_cancelled_date_informs_everyone_once(run):
@@ -225,18 +240,15 @@ def test_cancelled_date_informs_everyone_once(run):
     confirmed(date, 1)
     confirmed(date, 2)
     services.request_enrolment(date.pk, person(3))
-    CourseDate.objects.filter(pk=date.pk).update(
-        status="cancelled", cancellation_reason="Krankheit"
-    )
     mail.outbox.clear()
-    run(services.sync_course_date, date.pk)
+    run(services.cancel_course_date, date.pk, "Krankheit")
     assert sorted(m.to[0] for m in mail.outbox) == ["person1@example.org", "person2@example.org"]
     assert all("Krankheit" in m.body for m in mail.outbox)
     assert not Enrolment.objects.active().exists()
     date.refresh_from_db()
     assert date.seats_confirmed == 0
     mail.outbox.clear()
-    run(services.sync_course_date, date.pk)
+    assert run(services.cancel_course_date, date.pk, "Krankheit") == []
     assert mail.outbox == []
 
 
