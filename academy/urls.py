@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from academy import views as academy_views
 from home import feeds as news_feeds
+from home import media as home_media
 from home import views as home_views
 
 urlpatterns = [
@@ -47,13 +48,13 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
 
 if settings.SERVE_MEDIA_IMAGES:
-    # Images (renditions and originals) straight from MEDIA_ROOT; never documents,
-    # which only /documents/ serves, after checking the collection's privacy.
+    # Images (renditions and originals) from MEDIA_ROOT, those of private collections
+    # only to who may see them; never documents, which only /documents/ serves.
     media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
     urlpatterns += [
         re_path(
             rf"^{media_prefix}(?P<path>(?:images|original_images)/[^/]+)$",
-            academy_views.media_image,
+            home_media.serve_image,
         )
     ]
 

@@ -7,9 +7,8 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.static import serve
 
 logger = logging.getLogger(__name__)
 
@@ -72,9 +71,3 @@ def login_locked(request, credentials=None, *args, **kwargs):
         status=429,
         content_type="text/plain; charset=utf-8",
     )
-
-
-@cache_control(max_age=30 * 24 * 3600, public=True)
-def media_image(request, path):
-    """An image from MEDIA_ROOT (renditions and originals; never documents)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -8,9 +8,14 @@ private document collection carries the same restriction. The enrolment app
 keeps the participants group in step with confirmed and attended enrolments
 (through ``add_participant`` / ``remove_participant`` below); this module keeps
 the trainers group in step with the course's trainers.
+
+Uploads follow the same groups: the trainers group may add, change and choose
+images and documents in the course's collection and nowhere else (the group
+"Trainer" itself has no collection permissions), so a trainer's uploads land in
+the private collections of their own courses only.
 """
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.signals import post_save
@@ -24,6 +29,7 @@ from wagtail.models import (
     BaseViewRestriction,
     Collection,
     CollectionViewRestriction,
+    GroupCollectionPermission,
     Page,
     PageViewRestriction,
 )
@@ -34,6 +40,11 @@ from home.blocks import CaptionedImageBlock, DocumentListBlock, RichTextBlock, V
 
 STAFF_GROUP_NAME = "Redaktion"
 LESSON_CONTEXT_HOOK = "courses_lesson_context"
+#: what a course's trainers group may do in the course's collection (and only there)
+TRAINER_COLLECTION_PERMISSIONS = {
+    "wagtailimages": ("add_image", "change_image", "choose_image"),
+    "wagtaildocs": ("add_document", "change_document", "choose_document"),
+}
 
 
 # --- Blocks -------------------------------------------------------------------
@@ -310,7 +321,28 @@ def course_access(course) -> CourseAccess:
             collection=collection, restriction_type=BaseViewRestriction.GROUPS
         )
         restriction.groups.set(access.groups())
+        grant_collection_permissions(access)
     return access
+
+
+def grant_collection_permissions(access: CourseAccess) -> None:
+    """The trainers group uploads, edits and chooses images and documents in the
+    course's collection, and has no permission on any other collection."""
+    wanted = set(
+        Permission.objects.filter(
+            content_type__app_label__in=TRAINER_COLLECTION_PERMISSIONS,
+            codename__in=[c for codes in TRAINER_COLLECTION_PERMISSIONS.values() for c in codes],
+        ).values_list("pk", flat=True)
+    )
+    held = GroupCollectionPermission.objects.filter(group_id=access.trainers_id)
+    held.exclude(collection_id=access.collection_id, permission_id__in=wanted).delete()
+    present = set(held.values_list("permission_id", flat=True))
+    GroupCollectionPermission.objects.bulk_create(
+        GroupCollectionPermission(
+            group_id=access.trainers_id, collection_id=access.collection_id, permission_id=pk
+        )
+        for pk in wanted - present
+    )
 
 
 def restrict_material(material: MaterialPage) -> None:
@@ -327,10 +359,12 @@ def restrict_material(material: MaterialPage) -> None:
 
 
 def sync_trainers(course) -> None:
-    """Trainers of the course with a user account are exactly the trainers group."""
+    """Trainers of the course with a user account are exactly the trainers group (and
+    with it exactly those may upload into the course's collection)."""
     access = course_access(course)
     users = [t.user_id for t in course.trainers.all() if t.user_id]
     access.trainers.user_set.set(users)
+    grant_collection_permissions(access)
 
 
 def add_participant(course, user) -> None:

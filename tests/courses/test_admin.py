@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
-from courses.models import CourseDate, CoursePage, Topic
+from courses.models import CourseDate, Topic
 from tests.factories import (
     CourseDateFactory,
     CoursePageFactory,

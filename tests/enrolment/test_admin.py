@@ -7,7 +7,6 @@ from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from courses.models import CourseDate
 from enrolment import services
 from enrolment.models import Enrolment, OutgoingMail
 from tests.enrolment.builders import confirmed, course_date, person
