@@ -18,7 +18,7 @@ from courses.models import CourseDate, CoursePage
 
 from . import exports, services
 from .mail import resend
-from .models import Enrolment, OutgoingMail
+from .models import PERSON_FIELDS, Enrolment, OutgoingMail
 from .viewsets import ACTIONS, action_allowed
 
 
@@ -118,7 +118,7 @@ class ParticipantsView(TrainerAdminPage):
         enrolments = self.course_date.enrolments.filter(anonymised_at__isnull=True)
         context.update(
             course_date=self.course_date,
-            confirmed=enrolments.filter(status__in=["confirmed", "attended", "no_show"]).order_by(
+            confirmed=enrolments.filter(status__in=[*Enrolment.SEAT_STATUSES, "no_show"]).order_by(
                 "last_name", "first_name"
             ),
             waitlisted=enrolments.filter(status="waitlisted").order_by("waitlist_position"),
@@ -292,17 +292,7 @@ class PersonView(AdminPage):
 
 def person_record(enrolment) -> dict:
     fields = [
-        "salutation",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "role",
-        "company",
-        "trade",
-        "postcode",
-        "remarks",
-        "billing",
+        *PERSON_FIELDS,
         "status",
         "privacy_version",
         "created_at",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from .models import Enrolment
+from .models import Enrolment, person_display
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -26,42 +26,25 @@ def participant_rows(course_date):
         .filter(anonymised_at__isnull=True)
         .order_by("status", "waitlist_position", "last_name", "first_name")
     )
-    order = {"confirmed": 0, "attended": 1, "no_show": 2, "waitlisted": 3, "pending": 4}
+    order = {
+        "confirmed": 0,
+        "partial": 1,
+        "attended": 1,
+        "no_show": 2,
+        "waitlisted": 3,
+        "pending": 4,
+    }
     enrolments = sorted(
         enrolments,
         key=lambda e: (order.get(e.status, 9), e.waitlist_position or 0, e.last_name.lower()),
     )
-    headings = [
-        _("Status"),
-        _("Wartelistenplatz"),
-        _("Anrede"),
-        _("Vorname"),
-        _("Nachname"),
-        _("E-Mail"),
-        _("Telefon"),
-        _("Rolle"),
-        _("Betrieb"),
-        _("Gewerk"),
-        _("PLZ"),
-        _("Rechnung"),
-        _("Anmerkungen"),
-        _("Angemeldet am"),
-    ]
+    labels = [label for _name, label, _value in person_display(Enrolment())]
+    headings = [_("Status"), _("Wartelistenplatz"), *labels, _("Angemeldet am")]
     rows = [
         [
             e.get_status_display(),
             e.waitlist_position or "",
-            e.get_salutation_display() if e.salutation else "",
-            e.first_name,
-            e.last_name,
-            e.email,
-            e.phone,
-            e.get_role_display() if e.role else "",
-            e.company,
-            e.trade,
-            e.postcode,
-            e.get_billing_display() if e.billing else "",
-            e.remarks,
+            *(value for _name, _label, value in person_display(e)),
             timezone.localtime(e.created_at).strftime("%d.%m.%Y %H:%M"),
         ]
         for e in enrolments

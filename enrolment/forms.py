@@ -9,7 +9,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Enrolment
+from .models import PERSON_FIELDS, Enrolment
 
 NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ .'’-]+[^\W\d_]*)*$")
 PHONE = re.compile(r"^\+?[0-9 ()/-]{6,40}$")
@@ -53,19 +53,7 @@ class EnrolmentDataForm(forms.ModelForm):
 
     class Meta:
         model = Enrolment
-        fields = [
-            "salutation",
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "role",
-            "company",
-            "trade",
-            "postcode",
-            "remarks",
-            "billing",
-        ]
+        fields = list(PERSON_FIELDS)
         widgets = {
             "salutation": forms.RadioSelect,
             "role": forms.RadioSelect,

@@ -143,7 +143,7 @@ def home(request):
         date.calendar_url = None
         if enrolment.status == Enrolment.Status.WAITLISTED and date.end >= now:
             waitlisted.append(enrolment)
-        elif enrolment.status == Enrolment.Status.CONFIRMED and date.end >= now:
+        elif enrolment.status in Enrolment.SEAT_STATUSES and date.end >= now:
             enrolment.cancel_link = cancel_url(enrolment)
             course_url = date.course.get_url(request) or ""
             enrolment.calendar_link = course_url + date.course.reverse_subpage(

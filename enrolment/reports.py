@@ -27,6 +27,7 @@ from .models import Enrolment
 COUNTED_STATUSES = (
     Enrolment.Status.CONFIRMED,
     Enrolment.Status.WAITLISTED,
+    Enrolment.Status.PARTIAL,
     Enrolment.Status.ATTENDED,
     Enrolment.Status.NO_SHOW,
     Enrolment.Status.CANCELLED,

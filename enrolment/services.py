@@ -212,14 +212,15 @@ def confirm(enrolment_id: int, *, now=None) -> Outcome:
     """The person pressed the button in the confirmation mail: allocate a seat.
 
     Confirming twice is harmless; an expired pending enrolment is not confirmed.
+    The time is read under the lock, so ``email_confirmed_at`` orders the waitlist.
     """
-    now = now or timezone.now()
     with transaction.atomic():
         course_date_id = (
             Enrolment.objects.filter(pk=enrolment_id).values_list("course_date_id", flat=True).get()
         )
         course_date = _lock_date(course_date_id)
         enrolment = _lock_enrolment(enrolment_id)
+        now = now or timezone.now()
         if enrolment.status != Enrolment.Status.PENDING:
             return Outcome(enrolment, "already")
         if enrolment.is_expired(now):

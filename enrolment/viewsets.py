@@ -19,7 +19,7 @@ from . import services
 from .certificate_admin import CertificateViewSet
 from .exports import safe_cell
 from .forms import StaffEnrolmentForm
-from .models import Enrolment, OutgoingMail
+from .models import PERSON_FIELDS, Enrolment, OutgoingMail
 
 
 class EnrolmentFilterSet(WagtailFilterSet):
@@ -188,18 +188,8 @@ class StaffAddForm(StaffEnrolmentForm):
         self.fields["billing"].required = False
 
 
-EDIT_FIELDS = [
-    "salutation",
-    "first_name",
-    "last_name",
-    "phone",
-    "role",
-    "company",
-    "trade",
-    "postcode",
-    "remarks",
-    "billing",
-]
+# Staff correct a person's details, but not the address the bookings hang on.
+EDIT_FIELDS = [name for name in PERSON_FIELDS if name != "email"]
 
 
 class EnrolmentViewSet(ModelViewSet):

@@ -40,9 +40,9 @@ def run_concurrently(functions):
 
 def assert_invariant(date):
     date.refresh_from_db()
-    confirmed_rows = date.enrolments.filter(status="confirmed").count()
-    assert date.seats_confirmed == confirmed_rows <= date.capacity
-    return confirmed_rows
+    held = date.enrolments.holding_seats().count()
+    assert date.seats_confirmed == held <= date.capacity
+    return held
 
 
 @pytest.fixture
@@ -70,9 +70,20 @@ def test_fifty_confirmations_for_ten_free_seats(date):
         .values_list("waitlist_position", flat=True)
     )
     assert positions == list(range(1, 41))
-    # Waitlist order follows the order of confirmation.
-    waiting = Enrolment.objects.filter(course_date=date, status="waitlisted")
+    # Waitlist order follows the order of confirmation (the time is read under the
+    # date's lock): positions ascend with the confirmation time, the seats went first.
+    waiting = list(
+        Enrolment.objects.filter(course_date=date, status="waitlisted").order_by(
+            "waitlist_position"
+        )
+    )
     assert all(e.seat_confirmed_at is None for e in waiting)
+    times = [e.email_confirmed_at for e in waiting]
+    assert times == sorted(times)
+    seated = Enrolment.objects.filter(
+        course_date=date, status="confirmed", pk__in=[e.pk for e in pending]
+    )
+    assert max(e.email_confirmed_at for e in seated) <= times[0]
 
 
 def test_cancellation_racing_an_outsider_gives_the_seat_to_waitlist_one(date):
@@ -108,3 +119,29 @@ def test_same_form_sent_twice_at_once_stores_one_enrolment(date):
     assert errors == []
     assert sorted(results) == ["created"] + ["duplicate"] * 5
     assert Enrolment.objects.filter(email="person7@example.org").count() == 1
+
+
+def test_capacity_raised_by_an_editor_while_people_confirm(date):
+    """An editor's save (stale counter, capacity 12 → 15) races 20 confirmations on
+    a full date: exactly 15 hold a seat, the waitlist is gap-free and in order."""
+    for n in range(12):
+        confirmed(date, 2000 + n)
+    stale = CourseDate.objects.get(pk=date.pk)
+    stale.seats_confirmed = 0
+    stale.capacity = 15
+    pending = [services.request_enrolment(date.pk, person(n)).enrolment for n in range(20)]
+
+    functions = [stale.save] + [lambda pk=e.pk: services.confirm(pk).result for e in pending]
+    results, errors = run_concurrently(functions)
+
+    assert errors == []
+    assert assert_invariant(date) == 15
+    waiting = list(
+        Enrolment.objects.filter(course_date=date, status="waitlisted").order_by(
+            "waitlist_position"
+        )
+    )
+    assert [e.waitlist_position for e in waiting] == list(range(1, len(waiting) + 1))
+    assert len(waiting) == 17
+    times = [e.email_confirmed_at for e in waiting]
+    assert times == sorted(times)
