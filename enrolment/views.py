@@ -3,7 +3,6 @@ the links in mails. A GET never changes anything (mail scanners fetch links);
 only the button's POST acts, and acting twice is harmless."""
 
 from django.conf import settings
-from django.contrib.auth import login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -135,10 +134,9 @@ def confirm(request, token):
         except Enrolment.DoesNotExist:  # deleted by staff a moment ago
             raise Http404 from None
         if outcome.result in ("confirmed", "waitlisted") and not request.user.is_authenticated:
-            # The first confirmation proves the address: sign the learner in.
-            user = learner.user_for_email(outcome.enrolment.email)
-            if user is not None and user.is_active:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            # The first confirmation proves the address: sign a learner in (never
+            # an account with a role or a password).
+            learner.sign_in_after_confirmation(request, outcome.enrolment.email)
         return redirect(request.path)
     context = _state_context(enrolment, request)
     context["expired"] = enrolment.status == Enrolment.Status.EXPIRED or enrolment.is_expired()
