@@ -10,6 +10,7 @@ attended enrolments.
 
 import hashlib
 import logging
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -242,11 +243,26 @@ def can_view(course, user) -> bool:
 
 
 def sign_out_everywhere(user) -> int:
-    """Delete every stored session of ``user`` (database sessions)."""
+    """End every session of ``user``, wherever the session engine keeps it.
+
+    Every session carries a hash of the password field and ends when it no longer
+    matches. A learner has no password: a new unusable one changes the hash, so
+    each of their sessions (``cached_db`` answers from Redis for two weeks without
+    asking the database) is refused on its next request, and sign-in links already
+    sent stop working too. Stored sessions are deleted through the session engine
+    as well (database rows and their cached copies); returns how many."""
+    from django.contrib.auth import SESSION_KEY
+
+    from staffauth.policy import has_password
+
+    if not has_password(user):
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     deleted = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            store(session_key=session.session_key).delete()
             deleted += 1
     return deleted
 

@@ -360,6 +360,46 @@ def test_mail_queued_before_a_role_was_given_is_not_sent(learner, settings, ask)
     assert outgoing.status == OutgoingMail.Status.FAILED
 
 
+# --- Sign-out everywhere, with the production session engine -------------------------
+
+
+@pytest.mark.redis
+def test_sign_out_everywhere_ends_sessions_kept_in_redis(client, learner, ask, settings):
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    phone, laptop = Client(), Client()
+    signed_in_by_link(ask, learner, phone)
+    signed_in_by_link(ask, learner, laptop)
+    assert phone.get(reverse("learner:home")).status_code == 200
+    ask(learner.email)
+    unused = path_of(link_from_mail(mail.outbox[-1]))
+
+    laptop.post(reverse("learner:signout"), {"everywhere": "1"})
+
+    for browser in (phone, laptop):
+        response = browser.get(reverse("learner:home"))
+        assert response.status_code == 302
+        assert response["Location"].startswith("/lernen/anmelden/")
+    # a link sent before, not yet used, is void as well
+    assert Client().post(unused).status_code == 400
+
+
+@pytest.mark.redis
+def test_sign_out_everywhere_reaches_sessions_only_in_the_cache(learner, ask):
+    """cached_db answers from Redis without asking the database: a session whose row
+    is gone (or was never read back) must still end."""
+    from django.contrib.sessions.models import Session
+
+    phone = Client()
+    signed_in_by_link(ask, learner, phone)
+    Session.objects.all().delete()  # only the cached copy is left
+    assert phone.get(reverse("learner:home")).status_code == 200
+
+    from enrolment.learner import sign_out_everywhere
+
+    sign_out_everywhere(learner)
+    assert phone.get(reverse("learner:home")).status_code == 302
+
+
 def test_sign_out_everywhere_ends_other_sessions(client, learner):
     other = Client()
     other.force_login(learner)
