@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.lessons import LessonPage, material_of
+from staffauth import gate
 
 from . import learner, ratelimit
 from .certificates import certificate_for, eligible, render_certificate_pdf
@@ -214,8 +215,13 @@ def certificate_pdf(request, enrolment_id):
         Enrolment.objects.select_related("course_date__course"), pk=enrolment_id
     )
     own = enrolment.email == (request.user.email or "").lower()
-    if not (own or request.user.is_staff or request.user.is_superuser):
-        raise Http404
+    if not own:
+        # someone else's certificate: only through the staff role, after its second factor
+        if not (request.user.is_staff or request.user.is_superuser):
+            raise Http404
+        verify = gate.redirect_for(request)
+        if verify is not None:
+            return verify
     if not eligible(enrolment, learner.user_for_email(enrolment.email)):
         raise Http404
     certificate = certificate_for(enrolment)
