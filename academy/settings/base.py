@@ -235,6 +235,8 @@ LOGGING = {
 
 # Enrolment (enrolment app): opt-in expiry, deadlines, reminders, retention, rate limits.
 ENROLMENT_PENDING_HOURS = env_int("ENROLMENT_PENDING_HOURS", 48)
+# Links in mails (confirm, cancel) stop working this many days after their date ended.
+ENROLMENT_LINK_DAYS = env_int("ENROLMENT_LINK_DAYS", 60)
 ENROLMENT_CANCELLATION_DEADLINE_HOURS = env_int("ENROLMENT_CANCELLATION_DEADLINE_HOURS", 24)
 ENROLMENT_REMINDER_DAYS = env_int("ENROLMENT_REMINDER_DAYS", 3)
 ENROLMENT_RETENTION_DAYS = env_int("ENROLMENT_RETENTION_DAYS", 365)
