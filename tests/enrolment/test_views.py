@@ -197,6 +197,7 @@ def test_honeypot_gets_the_same_answer_and_stores_nothing(client, post):
     assert mail.outbox == []
 
 
+@pytest.mark.redis
 def test_rate_limit_per_address(client, post, settings):
     settings.ENROLMENT_RATE_LIMIT = {"ip": (100, 3600), "email": (2, 3600)}
     date = course_date()
@@ -209,6 +210,7 @@ def test_rate_limit_per_address(client, post, settings):
     assert 'value="Erika"' in html  # what was typed is kept
 
 
+@pytest.mark.redis
 def test_rate_limit_per_ip(client, post, settings):
     settings.ENROLMENT_RATE_LIMIT = {"ip": (3, 3600), "email": (100, 3600)}
     date = course_date()
