@@ -176,3 +176,14 @@ def test_off_mode_asks_nobody(client, world, settings):
     sign_in(client, "trainerin")
     for name, url in world["pages"].items():
         assert client.get(url).status_code == 200, name
+
+
+def test_the_plain_sesame_backend_is_a_configuration_error(settings):
+    from staffauth.checks import check_two_factor_settings
+
+    assert check_two_factor_settings(None) == []
+    settings.AUTHENTICATION_BACKENDS = [
+        "django.contrib.auth.backends.ModelBackend",
+        "sesame.backends.ModelBackend",
+    ]
+    assert [error.id for error in check_two_factor_settings(None)] == ["staffauth.E004"]
