@@ -1,4 +1,7 @@
-"""Project-wide pytest fixtures: a Wagtail site with a home page, users."""
+"""Project-wide pytest fixtures: a Wagtail site with a home page, users, and the
+production cache (Redis, ``cached_db`` sessions) for tests marked ``redis``."""
+
+import os
 
 import pytest
 
@@ -21,6 +24,40 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+_redis_problem: list[str | None] = []
+
+
+@pytest.fixture(autouse=True)
+def _redis_when_marked(request):
+    """Tests marked ``redis`` run with Redis as the cache and ``cached_db`` sessions,
+    as in production (see tests/redis_cache.py). Without Redis they are skipped,
+    except under CI=true, where they fail."""
+    if request.node.get_closest_marker("redis") is None:
+        yield
+        return
+    from tests import redis_cache
+
+    if not _redis_problem:
+        _redis_problem.append(redis_cache.unreachable_reason())
+    problem = _redis_problem[0]
+    if problem is not None:
+        if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+            pytest.fail(problem, pytrace=False)
+        pytest.skip(problem)
+    from django.core.cache import cache
+
+    from home.cache import clear_local
+
+    settings = request.getfixturevalue("settings")
+    settings.CACHES = redis_cache.cache_settings()
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    cache.clear()
+    clear_local()
+    yield
+    cache.clear()
+    clear_local()
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,8 @@ urlpatterns = [
     # Second factor for staff: beside the admin, under its prefix (staffauth.middleware).
     path("admin/zwei-faktor/", include("staffauth.urls")),
     path("admin/", include(wagtailadmin_urls)),
+    # Documents of private collections are never stored by browsers or proxies.
+    re_path(r"^documents/(\d+)/(.*)$", academy_views.serve_document),
     path("documents/", include(wagtaildocs_urls)),
     path("anmeldung/", include("enrolment.urls")),
     path("lernen/", include("enrolment.learner_urls")),

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -71,3 +72,52 @@ def login_locked(request, credentials=None, *args, **kwargs):
         status=429,
         content_type="text/plain; charset=utf-8",
     )
+
+
+# Request headers that make a conditional answer (304, 412, a partial range):
+# none of them may probe a private document.
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_RANGE",
+)
+
+
+def _in_private_collection(document_id: int) -> bool:
+    from wagtail.documents import get_document_model
+    from wagtail.models import Collection
+
+    collection_id = (
+        get_document_model()
+        .objects.filter(pk=document_id)
+        .values_list("collection_id", flat=True)
+        .first()
+    )
+    if collection_id is None:
+        return False
+    collection = Collection.objects.filter(pk=collection_id).first()
+    return collection is not None and collection.get_view_restrictions().exists()
+
+
+def serve_document(request, document_id, document_filename):
+    """Wagtail's document view (``/documents/``), which checks the collection's
+    privacy. A document of a private collection (course material) is personal:
+    no browser or proxy stores it, and no validator answers a conditional request
+    (Wagtail's ETag is the file's hash, or empty and the same for many files).
+    Public documents are served as Wagtail serves them."""
+    from wagtail.documents.views.serve import serve as wagtail_serve
+
+    private = _in_private_collection(document_id)
+    if private:
+        for header in CONDITIONAL_HEADERS:
+            request.META.pop(header, None)
+    response = wagtail_serve(request, document_id, document_filename)
+    if private:
+        for header in ("ETag", "Last-Modified", "Expires"):
+            if header in response:
+                del response[header]
+        response["Cache-Control"] = "private, no-store"
+        patch_vary_headers(response, ["Cookie"])
+    return response

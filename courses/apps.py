@@ -19,3 +19,14 @@ class CoursesConfig(AppConfig):
         # trainers' rights and the review workflow follow every material page saved,
         # whichever code path saves it
         editor_roles.connect()
+
+        # a trainer's account is guarded like a staff account (password, second
+        # factor, never a sign-in link)
+        from staffauth.policy import register_trainer_check
+
+        register_trainer_check(has_trainer_profile)
+
+
+def has_trainer_profile(user) -> bool:
+    """The account is linked to a Trainer (Trainer → Benutzerkonto)."""
+    return hasattr(user, "trainer_profile")

@@ -389,6 +389,57 @@ def can_view_material(course, user) -> bool:
     return user.groups.filter(pk__in=[g.pk for g in access.groups()]).exists()
 
 
+def is_participant(course_id: int, user) -> bool:
+    """In the course's participants group (confirmed or attended on one of its dates)."""
+    return (
+        user.is_authenticated
+        and CourseAccess.objects.filter(course_id=course_id, participants__user=user).exists()
+    )
+
+
+def course_id_of_material(page) -> int | None:
+    """The course of a material or lesson page (None for any other page)."""
+    if isinstance(page, LessonPage):
+        page = page.get_parent()
+    elif not isinstance(page, MaterialPage):
+        return None
+    parent = page.get_parent() if page is not None else None
+    return parent.pk if parent is not None else None
+
+
+def second_factor_for_material(request, course_id: int | None):
+    """Material seen through a role (trainer, staff), not as a participant, uses that
+    role's rights: the session shows the second factor first. Participants, also
+    when they hold a role elsewhere, are never asked."""
+    from staffauth import gate
+
+    if course_id is None or not request.user.is_authenticated:
+        return None
+    if is_participant(course_id, request.user):
+        return None
+    return gate.redirect_for(request)
+
+
+def material_page_gate(page, request, serve_args=(), serve_kwargs=None):
+    """``before_serve_page``: the second factor for material and lesson pages."""
+    if not isinstance(page, MaterialPage | LessonPage) or not request.user.is_authenticated:
+        return None
+    return second_factor_for_material(request, course_id_of_material(page))
+
+
+def material_document_gate(document, request):
+    """``before_serve_document``: the second factor for documents of a course's
+    private collection."""
+    if not request.user.is_authenticated:
+        return None
+    course_id = (
+        CourseAccess.objects.filter(collection_id=document.collection_id)
+        .values_list("course_id", flat=True)
+        .first()
+    )
+    return second_factor_for_material(request, course_id)
+
+
 def material_of(course) -> MaterialPage | None:
     return MaterialPage.objects.child_of(course).live().first()
 

@@ -109,7 +109,7 @@ out = []
 for i in range({people}):
     o = services.request_enrolment(d.pk, {{"first_name": "Last", "last_name": f"Test {{i}}",
         "email": f"journey-{{run}}-{{i}}@example.org"}})
-    out.append(tokens.make_token(o.enrolment.pk, tokens.CONFIRM))
+    out.append(tokens.make_token(o.enrolment, tokens.CONFIRM))
 print(json.dumps({{"date": d.pk, "tokens": out}}))
 """
 

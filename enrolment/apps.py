@@ -8,6 +8,9 @@ class EnrolmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
+        from . import (
+            learner,  # noqa: F401 - registers the sign-in mail's send-time content
+            signals,
+        )
 
         signals.connect()

@@ -1,5 +1,6 @@
 """Trainer pages: participant lists of one's own dates, attendance per session on a
-phone, and a sign-in sheet (PDF) to print. Staff see all dates."""
+phone, and a sign-in sheet (PDF) to print. Staff see all dates. Every page here
+uses a trainer's or staff role: the session shows the second factor first."""
 
 import re
 
@@ -10,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+
+from staffauth.gate import second_factor
 
 from . import attendance, learner
 
@@ -22,6 +25,7 @@ def _date_or_404(request, date_id):
 
 @never_cache
 @login_required
+@second_factor
 def overview(request):
     dates = attendance.dates_for(request.user)
     if (
@@ -44,6 +48,7 @@ def overview(request):
 
 @never_cache
 @login_required
+@second_factor
 @require_http_methods(["GET", "POST"])
 def date_attendance(request, date_id):
     course_date = _date_or_404(request, date_id)
@@ -101,6 +106,7 @@ def date_attendance(request, date_id):
 
 @never_cache
 @login_required
+@second_factor
 def signin_sheet(request, date_id):
     from fpdf import FPDF
 

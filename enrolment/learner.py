@@ -10,12 +10,12 @@ attended enrolments.
 
 import hashlib
 import logging
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -33,6 +33,7 @@ from courses.lessons import (
 )
 from courses.models import CoursePage
 
+from .mail import queue_message, register_send_time_content
 from .models import (
     Certificate,
     Enrolment,
@@ -132,50 +133,106 @@ def rate_limit_hit(kind: str, value: str) -> bool:
     return count <= limit
 
 
+SIGNIN_KIND = "learner_signin"
+LINK_BACKEND = "enrolment.backends.LearnerLinkBackend"
+
+
 def signin_url(user) -> str:
     from sesame.utils import get_token
 
     return absolute(reverse("learner:link", args=[get_token(user)]))
 
 
-def request_signin_link(email: str) -> bool:
-    """Mail a one-time link if the address belongs to a learner; the caller answers
-    the same either way. Someone with enrolments but no account yet gets one."""
+def request_signin_link(email: str) -> None:
+    """The sign-in form's work, the same for every address: after commit, hand the
+    address to a background task, which decides whether a link goes out. Nothing
+    here depends on the address being known (no enumeration by answer or timing)."""
     email = normalise_email(email)
-    user = user_for_email(email)
-    if user is None:
-        enrolment = (
-            Enrolment.objects.filter(
-                email=email, status__in=ACCOUNT_STATUSES, anonymised_at__isnull=True
-            )
-            .order_by("-created_at")
-            .first()
-        )
-        if enrolment is None:
-            return False
-        with transaction.atomic():
-            user = link_user(enrolment)
-    if not user.is_active:
+    transaction.on_commit(lambda: _enqueue_signin(email))
+
+
+def _enqueue_signin(email: str) -> None:
+    from .tasks import send_signin_link
+
+    try:
+        send_signin_link.enqueue(email)
+    except Exception:  # the answer to the visitor stays the same
+        logger.exception("Could not enqueue a sign-in link")
+
+
+def queue_signin_mail(email: str) -> bool:
+    """The background part: put a sign-in mail into the outbox if the address belongs
+    to a learner (someone with enrolments but no account yet gets one). Staff,
+    trainers and accounts with a password get nothing: they sign in with their
+    password."""
+    from staffauth.policy import may_sign_in_by_link
+
+    email = normalise_email(email)
+    if not email:
         return False
-    context = {
+    with transaction.atomic():
+        user = user_for_email(email)
+        if user is None:
+            enrolment = (
+                Enrolment.objects.filter(
+                    email=email, status__in=ACCOUNT_STATUSES, anonymised_at__isnull=True
+                )
+                .order_by("-created_at")
+                .first()
+            )
+            if enrolment is None:
+                return False
+            user = link_user(enrolment)
+        if not may_sign_in_by_link(user):
+            return False
+        context = _signin_context(user, url=str(_("[Der Link wird beim Versand erzeugt.]")))
+        queue_message(
+            SIGNIN_KIND,
+            user.email or user.username,
+            _("Ihr Anmeldelink für den Lernbereich"),
+            text=render_to_string("enrolment/mail/learner_signin.txt", context),
+        )
+    return True
+
+
+def _signin_context(user, url: str) -> dict:
+    return {
         "user": user,
-        "url": signin_url(user),
+        "url": url,
         "minutes": settings.SESAME_MAX_AGE // 60,
         "site_url": settings.SITE_URL,
     }
-    message = EmailMultiAlternatives(
-        subject=_("Ihr Anmeldelink für den Lernbereich"),
-        body=render_to_string("enrolment/mail/learner_signin.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email or user.username],
+
+
+def signin_mail_content(mail) -> tuple[str, str] | None:
+    """Text and HTML of a sign-in mail with a fresh link, made when it is sent; None
+    when the address may no longer sign in by link."""
+    from staffauth.policy import may_sign_in_by_link
+
+    user = user_for_email(mail.to)
+    if user is None or not may_sign_in_by_link(user):
+        return None
+    context = _signin_context(user, url=signin_url(user))
+    return (
+        render_to_string("enrolment/mail/learner_signin.txt", context),
+        render_to_string("enrolment/mail/learner_signin.html", context),
     )
-    message.attach_alternative(
-        render_to_string("enrolment/mail/learner_signin.html", context), "text/html"
-    )
-    try:
-        message.send()
-    except Exception:  # the answer to the visitor stays the same
-        logger.exception("Could not send a sign-in link")
+
+
+register_send_time_content(SIGNIN_KIND, signin_mail_content)
+
+
+def sign_in_after_confirmation(request, email: str) -> bool:
+    """Confirming an enrolment proves the address: a learner is signed in, a person
+    with a role or a password is not (the seat is confirmed all the same)."""
+    from django.contrib.auth import login
+
+    from staffauth.policy import may_sign_in_by_link
+
+    user = user_for_email(email)
+    if user is None or not may_sign_in_by_link(user):
+        return False
+    login(request, user, backend=LINK_BACKEND)
     return True
 
 
@@ -186,11 +243,26 @@ def can_view(course, user) -> bool:
 
 
 def sign_out_everywhere(user) -> int:
-    """Delete every stored session of ``user`` (database sessions)."""
+    """End every session of ``user``, wherever the session engine keeps it.
+
+    Every session carries a hash of the password field and ends when it no longer
+    matches. A learner has no password: a new unusable one changes the hash, so
+    each of their sessions (``cached_db`` answers from Redis for two weeks without
+    asking the database) is refused on its next request, and sign-in links already
+    sent stop working too. Stored sessions are deleted through the session engine
+    as well (database rows and their cached copies); returns how many."""
+    from django.contrib.auth import SESSION_KEY
+
+    from staffauth.policy import has_password
+
+    if not has_password(user):
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     deleted = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            store(session_key=session.session_key).delete()
             deleted += 1
     return deleted
 

@@ -3,10 +3,16 @@ transaction and handed to a background task after commit.
 
 A mail server that is down loses nothing: the row waits, the task retries
 with back-off (``send_pending_mail``), and staff can resend from the admin.
+
+Some mails carry a secret that must not lie in the outbox and must be fresh
+when it arrives (the learner's sign-in link): their kind has *send-time
+content* (``register_send_time_content``), made when the mail is sent; the row
+keeps the text with a placeholder instead of the link.
 """
 
 import base64
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -35,6 +41,11 @@ SUBJECTS = {
     "waitlist_closed": _("Leider kein Platz frei geworden: %(course)s"),
 }
 ICS_KINDS = {"confirmed", "promoted", "reminder"}
+
+#: kind -> function(mail) returning (text, html) when the mail is sent, or None when
+#: it must not go out any more
+SEND_TIME_CONTENT: dict[str, Callable[[OutgoingMail], tuple[str, str] | None]] = {}
+NOT_SENDABLE = _("Nicht mehr zu versenden: der Empfänger darf diese E-Mail nicht mehr bekommen.")
 NO_CANCEL_LINK = {"cancelled", "date_cancelled", "waitlist_closed"}
 SENDING_STALE_AFTER = timedelta(minutes=15)
 
@@ -105,17 +116,36 @@ def queue_mail(kind: str, enrolment: Enrolment, **extra) -> OutgoingMail:
                 "content": base64.b64encode(ics).decode("ascii"),
             }
         )
-    mail = OutgoingMail.objects.create(
-        kind=kind,
-        to=enrolment.email,
-        subject=subject,
+    return queue_message(
+        kind,
+        enrolment.email,
+        subject,
         text=render_to_string(f"enrolment/mail/{kind}.txt", context),
         html=render_to_string(f"enrolment/mail/{kind}.html", context),
         attachments=attachments,
         enrolment=enrolment,
     )
+
+
+def queue_message(
+    kind: str, to: str, subject: str, *, text: str, html: str = "", attachments=(), enrolment=None
+) -> OutgoingMail:
+    """Store one mail in the outbox and send it after the transaction commits."""
+    mail = OutgoingMail.objects.create(
+        kind=kind,
+        to=to,
+        subject=" ".join(str(subject).split())[:250],
+        text=text,
+        html=html,
+        attachments=list(attachments),
+        enrolment=enrolment,
+    )
     transaction.on_commit(lambda: enqueue(mail.pk))
     return mail
+
+
+def register_send_time_content(kind: str, render: Callable) -> None:
+    SEND_TIME_CONTENT[kind] = render
 
 
 def enqueue(mail_pk: int) -> None:
@@ -161,14 +191,24 @@ def deliver(mail_pk: int) -> bool:
     mail = claim(mail_pk)
     if mail is None:
         return False
+    text, html = mail.text, mail.html
+    render = SEND_TIME_CONTENT.get(mail.kind)
+    if render is not None:
+        content = render(mail)
+        if content is None:
+            OutgoingMail.objects.filter(pk=mail.pk).update(
+                status=OutgoingMail.Status.FAILED, last_error=str(NOT_SENDABLE)
+            )
+            return False
+        text, html = content
     message = EmailMultiAlternatives(
         subject=mail.subject,
-        body=mail.text,
+        body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[mail.to],
     )
-    if mail.html:
-        message.attach_alternative(mail.html, "text/html")
+    if html:
+        message.attach_alternative(html, "text/html")
     for attachment in mail.attachments:
         message.attach(
             attachment["filename"],

@@ -36,6 +36,13 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def new_link_key() -> str:
+    """The random part of the links in an enrolment's mails (enrolment.tokens)."""
+    import secrets
+
+    return secrets.token_urlsafe(18)
+
+
 def pending_lifetime() -> timedelta:
     return timedelta(hours=getattr(settings, "ENROLMENT_PENDING_HOURS", 48))
 
@@ -125,6 +132,13 @@ class Enrolment(models.Model):
     )
     reminder_sent_at = models.DateTimeField(_("Erinnerung verschickt am"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("Anonymisiert am"), null=True, blank=True)
+    link_key = models.CharField(
+        _("Schlüssel der Links in E-Mails"),
+        max_length=32,
+        unique=True,
+        default=new_link_key,
+        editable=False,
+    )
 
     objects = EnrolmentQuerySet.as_manager()
 

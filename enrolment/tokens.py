@@ -1,24 +1,58 @@
-"""Signed links in mails: django.core.signing, one salt per purpose."""
+"""Links in mails (confirm, cancel): opaque, signed, and with an end.
+
+A link carries the enrolment's random ``link_key`` (nothing sequential, nothing
+to count or guess), signed with one salt per purpose, so that a confirmation
+link never cancels. It works until ``ENROLMENT_LINK_DAYS`` days after the end of
+its date. Links of the earlier form (a signed enrolment number) are recognised
+and answered like expired ones: a clear page, never a server error.
+"""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 CONFIRM = "confirm"
 CANCEL = "cancel"
 
 
-def make_token(enrolment_pk: int, purpose: str) -> str:
-    return signing.dumps(enrolment_pk, salt=f"enrolment.{purpose}", compress=False)
+def _signer(purpose: str) -> signing.Signer:
+    return signing.Signer(salt=f"enrolment.link.{purpose}")
 
 
-def read_token(token: str, purpose: str) -> int | None:
-    """The enrolment's primary key, or None for a tampered or foreign token."""
+def make_token(enrolment, purpose: str) -> str:
+    return _signer(purpose).sign(enrolment.link_key)
+
+
+def read_token(token: str, purpose: str) -> str | None:
+    """The enrolment's link key, or None for a tampered or foreign token."""
+    try:
+        return _signer(purpose).unsign(token)
+    except signing.BadSignature:
+        return None
+
+
+def is_old_form(token: str, purpose: str) -> bool:
+    """A genuine link of the earlier form (it named the enrolment's number)."""
     try:
         value = signing.loads(token, salt=f"enrolment.{purpose}")
     except signing.BadSignature:
-        return None
-    return value if isinstance(value, int) else None
+        return False
+    return isinstance(value, int)
+
+
+def link_days() -> int:
+    return int(getattr(settings, "ENROLMENT_LINK_DAYS", 60))
+
+
+def valid_until(enrolment):
+    return enrolment.course_date.end + timedelta(days=link_days())
+
+
+def has_expired(enrolment, now=None) -> bool:
+    return (now or timezone.now()) > valid_until(enrolment)
 
 
 def absolute(path: str) -> str:
@@ -26,8 +60,8 @@ def absolute(path: str) -> str:
 
 
 def confirm_url(enrolment) -> str:
-    return absolute(reverse("enrolment:confirm", args=[make_token(enrolment.pk, CONFIRM)]))
+    return absolute(reverse("enrolment:confirm", args=[make_token(enrolment, CONFIRM)]))
 
 
 def cancel_url(enrolment) -> str:
-    return absolute(reverse("enrolment:cancel", args=[make_token(enrolment.pk, CANCEL)]))
+    return absolute(reverse("enrolment:cancel", args=[make_token(enrolment, CANCEL)]))

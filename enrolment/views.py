@@ -3,7 +3,6 @@ the links in mails. A GET never changes anything (mail scanners fetch links);
 only the button's POST acts, and acting twice is harmless."""
 
 from django.conf import settings
-from django.contrib.auth import login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -105,14 +104,46 @@ def enrol_sent(request, date_id):
     )
 
 
+class LinkExpired(Exception):
+    """A genuine link past its end (or of the earlier form): answered with a page."""
+
+    def __init__(self, enrolment=None):
+        self.enrolment = enrolment
+
+
 def _enrolment_from_token(token: str, purpose: str) -> Enrolment:
-    pk = tokens.read_token(token, purpose)
-    if pk is None:
+    """The enrolment a mail link names; 404 for a tampered or foreign link."""
+    key = tokens.read_token(token, purpose)
+    if key is None:
+        if tokens.is_old_form(token, purpose):
+            raise LinkExpired
         raise Http404
-    return get_object_or_404(
+    enrolment = get_object_or_404(
         Enrolment.objects.select_related("course_date__course").filter(anonymised_at__isnull=True),
-        pk=pk,
+        link_key=key,
     )
+    if tokens.has_expired(enrolment):
+        raise LinkExpired(enrolment)
+    return enrolment
+
+
+def _link_expired(request, error: LinkExpired):
+    from home.models import SiteSettings
+
+    enrolment = error.enrolment
+    if enrolment is not None:
+        context = _state_context(enrolment, request)
+    else:
+        site_settings = SiteSettings.for_request(request)
+        context = {
+            "contact": {
+                "name": site_settings.organisation,
+                "phone": site_settings.phone,
+                "email": site_settings.email,
+            }
+        }
+    context["link_days"] = tokens.link_days()
+    return render(request, "enrolment/link_expired.html", context, status=410)
 
 
 def _state_context(enrolment, request) -> dict:
@@ -128,17 +159,19 @@ def _state_context(enrolment, request) -> dict:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
-    enrolment = _enrolment_from_token(token, tokens.CONFIRM)
+    try:
+        enrolment = _enrolment_from_token(token, tokens.CONFIRM)
+    except LinkExpired as error:
+        return _link_expired(request, error)
     if request.method == "POST":
         try:
             outcome = services.confirm(enrolment.pk)
         except Enrolment.DoesNotExist:  # deleted by staff a moment ago
             raise Http404 from None
         if outcome.result in ("confirmed", "waitlisted") and not request.user.is_authenticated:
-            # The first confirmation proves the address: sign the learner in.
-            user = learner.user_for_email(outcome.enrolment.email)
-            if user is not None and user.is_active:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            # The first confirmation proves the address: sign a learner in (never
+            # an account with a role or a password).
+            learner.sign_in_after_confirmation(request, outcome.enrolment.email)
         return redirect(request.path)
     context = _state_context(enrolment, request)
     context["expired"] = enrolment.status == Enrolment.Status.EXPIRED or enrolment.is_expired()
@@ -154,7 +187,10 @@ def confirm(request, token):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
-    enrolment = _enrolment_from_token(token, tokens.CANCEL)
+    try:
+        enrolment = _enrolment_from_token(token, tokens.CANCEL)
+    except LinkExpired as error:
+        return _link_expired(request, error)
     if request.method == "POST" and services.can_cancel(enrolment):
         try:
             services.cancel(enrolment.pk)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StaffAuthConfig(AppConfig):
-    """Two-factor sign-in for everyone who can open the Wagtail or Django admin."""
+    """Two-factor sign-in for staff (Wagtail or Django admin) and trainers."""
 
     name = "staffauth"
     verbose_name = _("Zwei-Faktor-Anmeldung")

@@ -37,4 +37,12 @@ def check_two_factor_settings(app_configs, **kwargs):
                 id="staffauth.E003",
             )
         )
+    if "sesame.backends.ModelBackend" in getattr(settings, "AUTHENTICATION_BACKENDS", []):
+        errors.append(
+            checks.Error(
+                "sesame.backends.ModelBackend signs any account in by link, staff included; "
+                "use a backend that asks staffauth.policy.may_sign_in_by_link.",
+                id="staffauth.E004",
+            )
+        )
     return errors

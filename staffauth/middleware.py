@@ -1,11 +1,11 @@
-"""The gate in front of both admin sites: staff show their second factor first."""
+"""The gate in front of both admin sites: staff show their second factor first.
 
-from urllib.parse import urlencode
+Every view of the two admin sites uses staff rights, so the gate stands in front
+of all of them at once; views elsewhere that use staff or trainer rights carry
+``gate.second_factor`` themselves. Both ask ``gate.missing_factor``.
+"""
 
-from django.shortcuts import redirect
-from django.urls import reverse
-
-from . import devices, policy
+from . import gate, policy
 
 # Pages of the admins a signed-in but not yet verified staff member still needs.
 OPEN_VIEWS = frozenset(
@@ -27,7 +27,8 @@ class StaffTwoFactorMiddleware:
     "required"``, staff without a device to the set-up.
 
     Must come after django-otp's ``OTPMiddleware``. Everything outside the two
-    admin sites (the public site, the learner area) passes untouched.
+    admin sites passes here; views there that need staff or trainer rights are
+    decorated with ``staffauth.gate.second_factor``.
     """
 
     def __init__(self, get_response):
@@ -42,13 +43,4 @@ class StaffTwoFactorMiddleware:
         match = request.resolver_match
         if match is not None and (match.namespace == "staffauth" or match.view_name in OPEN_VIEWS):
             return None
-        user = request.user
-        if not policy.is_staff_user(user) or user.is_verified():
-            return None
-        if devices.has_device(user):
-            target = "staffauth:verify"
-        elif policy.setup_required():
-            target = "staffauth:setup"
-        else:
-            return None
-        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return gate.redirect_for(request)

@@ -1,7 +1,8 @@
 """Set-up, check and removal of a staff member's second factor.
 
 These pages live beside the admin (under its URL prefix, so that the gate in
-``middleware`` lets them through) and look like Wagtail's sign-in page. Each
+``middleware`` lets them through) and look like Wagtail's sign-in page. Trainers
+without access to the admin use them too, for the trainer area. Each
 checks for itself who may use it. They send the public site's
 Content-Security-Policy, which the admin prefixes are otherwise exempt from.
 """
@@ -31,7 +32,8 @@ from .forms import CodeForm
 
 
 def staff_page(view):
-    """Only for signed-in staff, never cached, with the site's CSP; 404 when switched off."""
+    """Only for signed-in staff and trainers, never cached, with the site's CSP; 404
+    when switched off."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -39,7 +41,7 @@ def staff_page(view):
             raise Http404
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
-        if not policy.is_staff_user(request.user):
+        if not policy.has_role(request.user):
             raise PermissionDenied
         response = view(request, *args, **kwargs)
         response.headers.setdefault("Content-Security-Policy", build_policy())

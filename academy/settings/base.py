@@ -238,6 +238,8 @@ LOGGING = {
 
 # Enrolment (enrolment app): opt-in expiry, deadlines, reminders, retention, rate limits.
 ENROLMENT_PENDING_HOURS = env_int("ENROLMENT_PENDING_HOURS", 48)
+# Links in mails (confirm, cancel) stop working this many days after their date ended.
+ENROLMENT_LINK_DAYS = env_int("ENROLMENT_LINK_DAYS", 60)
 ENROLMENT_CANCELLATION_DEADLINE_HOURS = env_int("ENROLMENT_CANCELLATION_DEADLINE_HOURS", 24)
 ENROLMENT_REMINDER_DAYS = env_int("ENROLMENT_REMINDER_DAYS", 3)
 ENROLMENT_RETENTION_DAYS = env_int("ENROLMENT_RETENTION_DAYS", 365)
@@ -252,10 +254,12 @@ ENROLMENT_RATE_LIMIT = {"ip": (20, 3600), "email": (5, 3600)}  # (requests, seco
 ENROLMENT_CLIENT_IP_HEADER = env_str("ENROLMENT_CLIENT_IP_HEADER")  # e.g. HTTP_X_FORWARDED_FOR
 ENROLMENT_MAIL_MAX_ATTEMPTS = 8
 
-# Learners: sign-in by one-time e-mail link (django-sesame), passwords optional.
+# Learners: sign-in by one-time e-mail link (django-sesame). Links are for learners
+# only: accounts with a password, staff and trainers sign in with their password
+# (staffauth.policy.may_sign_in_by_link).
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
-    "sesame.backends.ModelBackend",
+    "enrolment.backends.LearnerLinkBackend",
 ]
 SESAME_MAX_AGE = env_int("LEARNER_LINK_MINUTES", 15) * 60
 SESAME_ONE_TIME = True

@@ -105,7 +105,7 @@ def test_full_walk_enrol_confirm_cancel(client, post):
 def test_confirm_link_used_twice_is_harmless(client, post):
     date = course_date()
     enrolment = services.request_enrolment(date.pk, person(1)).enrolment
-    path = reverse("enrolment:confirm", args=[tokens.make_token(enrolment.pk, tokens.CONFIRM)])
+    path = reverse("enrolment:confirm", args=[tokens.make_token(enrolment, tokens.CONFIRM)])
     post(path)
     post(path)
     date.refresh_from_db()
@@ -119,7 +119,7 @@ def test_expired_link_says_so(client, post, settings):
     Enrolment.objects.filter(pk=enrolment.pk).update(
         created_at=timezone.now() - timedelta(hours=49)
     )
-    path = reverse("enrolment:confirm", args=[tokens.make_token(enrolment.pk, tokens.CONFIRM)])
+    path = reverse("enrolment:confirm", args=[tokens.make_token(enrolment, tokens.CONFIRM)])
     assert "Dieser Link ist abgelaufen" in client.get(path).content.decode()
     post(path)
     assert "Dieser Link ist abgelaufen" in client.get(path).content.decode()
@@ -131,8 +131,8 @@ def test_expired_link_says_so(client, post, settings):
 def test_tampered_or_foreign_links_are_404(client, name):
     date = course_date()
     enrolment = confirmed(date, 1)
-    good = tokens.make_token(enrolment.pk, tokens.CONFIRM if name == "confirm" else tokens.CANCEL)
-    other = tokens.make_token(enrolment.pk, tokens.CANCEL if name == "confirm" else tokens.CONFIRM)
+    good = tokens.make_token(enrolment, tokens.CONFIRM if name == "confirm" else tokens.CANCEL)
+    other = tokens.make_token(enrolment, tokens.CANCEL if name == "confirm" else tokens.CONFIRM)
     for token in [good[:-2] + "xx", other, "abc", "1:" + good]:
         assert client.get(reverse(f"enrolment:{name}", args=[token])).status_code == 404
         assert client.post(reverse(f"enrolment:{name}", args=[token])).status_code == 404
@@ -155,7 +155,7 @@ def test_cancel_after_deadline_shows_whom_to_call(client, post):
     date = course_date(days=0, capacity=2)
     CourseDate.objects.filter(pk=date.pk).update(start=timezone.now() + timedelta(hours=5))
     enrolment = confirmed(date, 1)
-    path = reverse("enrolment:cancel", args=[tokens.make_token(enrolment.pk, tokens.CANCEL)])
+    path = reverse("enrolment:cancel", args=[tokens.make_token(enrolment, tokens.CANCEL)])
     html = client.get(path).content.decode()
     assert "Bitte rufen Sie uns an" in html
     assert "03521 4768-12" in html
@@ -197,6 +197,7 @@ def test_honeypot_gets_the_same_answer_and_stores_nothing(client, post):
     assert mail.outbox == []
 
 
+@pytest.mark.redis
 def test_rate_limit_per_address(client, post, settings):
     settings.ENROLMENT_RATE_LIMIT = {"ip": (100, 3600), "email": (2, 3600)}
     date = course_date()
@@ -209,6 +210,7 @@ def test_rate_limit_per_address(client, post, settings):
     assert 'value="Erika"' in html  # what was typed is kept
 
 
+@pytest.mark.redis
 def test_rate_limit_per_ip(client, post, settings):
     settings.ENROLMENT_RATE_LIMIT = {"ip": (3, 3600), "email": (100, 3600)}
     date = course_date()
@@ -262,7 +264,7 @@ def test_missing_csrf_token_is_refused(post):
 def test_pages_behind_links_are_not_cached(client):
     date = course_date()
     enrolment = confirmed(date, 1)
-    path = reverse("enrolment:cancel", args=[tokens.make_token(enrolment.pk, tokens.CANCEL)])
+    path = reverse("enrolment:cancel", args=[tokens.make_token(enrolment, tokens.CANCEL)])
     assert "no-store" in client.get(path)["Cache-Control"]
 
 
@@ -287,7 +289,7 @@ def test_confirm_link_of_a_date_cancelled_meanwhile_says_so(client, post):
     date = course_date()
     enrolment = services.request_enrolment(date.pk, person(1)).enrolment
     CourseDate.objects.filter(pk=date.pk).update(status="cancelled", cancellation_reason="Krank")
-    path = reverse("enrolment:confirm", args=[tokens.make_token(enrolment.pk, tokens.CONFIRM)])
+    path = reverse("enrolment:confirm", args=[tokens.make_token(enrolment, tokens.CONFIRM)])
     post(path)
     html = client.get(path).content.decode()
     assert "Bestätigung nicht mehr möglich" in html
@@ -301,7 +303,7 @@ def test_waitlisted_person_can_leave_the_waitlist(client, post):
     confirmed(date, 1)
     waiting = confirmed(date, 2)
     third = confirmed(date, 3)
-    path = reverse("enrolment:cancel", args=[tokens.make_token(waiting.pk, tokens.CANCEL)])
+    path = reverse("enrolment:cancel", args=[tokens.make_token(waiting, tokens.CANCEL)])
     assert "Platz 1 der Warteliste" in client.get(path).content.decode()
     post(path)
     third.refresh_from_db()

@@ -47,6 +47,7 @@ def test_html_disguised_as_image_is_refused():
         WagtailImageField().clean(fake)
 
 
+@pytest.mark.redis
 def test_admin_login_is_throttled_after_repeated_failures(client, django_user_model, settings):
     django_user_model.objects.create_user(
         "redaktion", "redaktion@example.org", "richtiges-Passwort-1", is_staff=True
@@ -70,6 +71,7 @@ def test_admin_login_is_throttled_after_repeated_failures(client, django_user_mo
     assert again.status_code == 429
 
 
+@pytest.mark.redis
 def test_successful_admin_login_still_works(client, django_user_model, home_page):
     django_user_model.objects.create_user(
         "redaktion",

@@ -7,7 +7,8 @@ from academy import pagecache
 from home import cache as content_cache
 from tests.factories import StandardPageFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# Pages are stored in the shared cache: tested with Redis, as in production.
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
 
 @pytest.fixture
@@ -133,15 +134,18 @@ def test_request_with_session_cookie_bypasses_the_cache(client, page, page_cache
 
 def test_seat_counts_are_stale_at_most_the_stated_seconds(client, page, page_cache, monkeypatch):
     """Free seats change without a publish: entries live PAGE_CACHE_SECONDS (30 s) at most."""
+    from django.core.cache import caches
+
+    backend = caches["default"]  # the cache object itself, not the proxy in front of it
     timeouts = []
-    real_set = cache.set
+    real_set = backend.set
 
     def spy(key, value, timeout=None, **kwargs):
         if key.startswith("pagecache:") and key != content_cache.VERSION_KEY:
             timeouts.append(timeout)
         return real_set(key, value, timeout, **kwargs)
 
-    monkeypatch.setattr(cache, "set", spy)
+    monkeypatch.setattr(backend, "set", spy)
     client.get(page.url)
     assert timeouts == [30]
 

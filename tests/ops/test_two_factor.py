@@ -19,7 +19,8 @@ from sesame.utils import get_token
 from staffauth.checks import check_two_factor_settings
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# The verified second factor lives in the session: tested with the production engine.
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
 PASSWORD = "richtiges-Passwort-1"
 VERIFY = "/admin/zwei-faktor/pruefen/"
