@@ -8,6 +8,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
+from home.clientip import client_ip as _client_ip
+
 
 def _key(kind: str, value: str) -> str:
     digest = hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()[:32]
@@ -28,13 +30,6 @@ def hit(kind: str, value: str) -> bool:
 
 
 def client_ip(request) -> str:
-    """The client's address. Behind a trusted reverse proxy set
-    ENROLMENT_CLIENT_IP_HEADER (e.g. "HTTP_X_FORWARDED_FOR"): its last entry,
-    the one the proxy added, is used; otherwise REMOTE_ADDR."""
-    header = getattr(settings, "ENROLMENT_CLIENT_IP_HEADER", "")
-    if header:
-        forwarded = [part.strip() for part in request.META.get(header, "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if forwarded:
-            return forwarded[-1][:64]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address for counting (see home.clientip: X-Forwarded-For only
+    from TRUSTED_PROXIES)."""
+    return _client_ip(request) or "unknown"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import database_config, env_bool, env_int, env_list, env_str
+from .env import database_config, env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -15,6 +15,9 @@ SECRET_KEY = env_str("SECRET_KEY")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The proxies in front (load balancer), as addresses or networks: only their
+# X-Forwarded-For is believed (home/clientip.py); everyone else is taken at REMOTE_ADDR.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     # our apps, lowest layer first (enrolment -> courses -> home)
@@ -240,7 +243,6 @@ ENROLMENT_REMINDER_DAYS = env_int("ENROLMENT_REMINDER_DAYS", 3)
 ENROLMENT_RETENTION_DAYS = env_int("ENROLMENT_RETENTION_DAYS", 365)
 ENROLMENT_PRIVACY_VERSION = env_str("ENROLMENT_PRIVACY_VERSION", "2026-01")
 ENROLMENT_RATE_LIMIT = {"ip": (20, 3600), "email": (5, 3600)}  # (requests, seconds)
-ENROLMENT_CLIENT_IP_HEADER = env_str("ENROLMENT_CLIENT_IP_HEADER")  # e.g. HTTP_X_FORWARDED_FOR
 ENROLMENT_MAIL_MAX_ATTEMPTS = 8
 
 # Learners: sign-in by one-time e-mail link (django-sesame), passwords optional.
@@ -307,7 +309,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "academy.views.login_locked"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+# The same client address as the rate limits: X-Forwarded-For only from TRUSTED_PROXIES.
+# Locked is a user name *from one address*: a stranger's failures never lock out staff.
+AXES_CLIENT_IP_CALLABLE = "home.clientip.client_ip"
 AXES_VERBOSE = False
 
 # Editors: the Wagtail admin for staff and trainers.

@@ -108,6 +108,8 @@ def production_settings(**env) -> dict:
         "TASKS",
         "DATABASES",
         "LOGGING",
+        "TRUSTED_PROXIES",
+        "AXES_CLIENT_IP_CALLABLE",
     ]
     code = (
         "import json; from django.conf import settings as s; "
