@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "academy.headers.PermissionsPolicyMiddleware",
     "academy.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
+    "academy.requestguard.RejectNulMiddleware",  # before anything reads the database
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
