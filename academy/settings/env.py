@@ -77,3 +77,23 @@ def database_config(default_sqlite_path) -> dict:
             }
         )
     return config
+
+
+def redis_caches(url: str) -> dict:
+    """Two cache aliases on one Redis. ``default`` (sessions, Wagtail, Django) logs and
+    ignores errors, so pages, enrolment and sign-in go on while Redis is down;
+    ``strict`` raises them for the project's own code that decides what to do without
+    a cache (cached content, the page cache, rate limits, /readyz/). Short socket
+    timeouts: a Redis that does not answer costs a request one second, not thirty."""
+    options = {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
+    common = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url, "KEY_PREFIX": "academy"}
+    return {
+        "default": {**common, "OPTIONS": {**options, "IGNORE_EXCEPTIONS": True}},
+        "strict": {**common, "OPTIONS": {**options, "IGNORE_EXCEPTIONS": False}},
+    }
+
+
+def local_caches(backend: str, location: str = "", options: dict | None = None) -> dict:
+    """The same two aliases on one local store (memory of the process or files)."""
+    config = {"BACKEND": backend, "LOCATION": location, **({"OPTIONS": options} if options else {})}
+    return {"default": dict(config), "strict": dict(config)}
