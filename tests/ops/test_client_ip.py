@@ -207,3 +207,13 @@ def test_a_forged_header_does_not_escape_the_admin_lockout(client, django_user_m
         HTTP_X_FORWARDED_FOR="6.6.6.99",
     )
     assert again.status_code == 429
+
+
+def test_the_replaced_variables_are_reported(monkeypatch):
+    from academy.checks import replaced_settings
+
+    assert replaced_settings(None) == []
+    monkeypatch.setenv("ENROLMENT_CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
+    (warning,) = replaced_settings(None)
+    assert warning.id == "academy.W001"
+    assert "TRUSTED_PROXIES" in warning.msg
