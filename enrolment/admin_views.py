@@ -276,7 +276,10 @@ class PersonView(AdminPage):
         email = self._email()
         if not email:
             if request.POST.get("email"):
-                messages.error(request, _("Bitte geben Sie eine gültige E-Mail-Adresse an."))
+                messages.error(
+                    request,
+                    _("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
+                )
             return redirect("enrolment_person")
         if request.POST.get("action") == "export":
             data = [person_record(e) for e in Enrolment.objects.filter(email=email)]
