@@ -30,7 +30,10 @@ RUN DJANGO_SETTINGS_MODULE=academy.settings.production \
 FROM python:3.11-slim-bookworm AS runtime
 ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PATH=/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=academy.settings.production \
-    STATIC_ROOT=/app/static_collected MEDIA_ROOT=/data/media VAR_DIR=/data/var PORT=8000
+    STATIC_ROOT=/app/static_collected MEDIA_ROOT=/data/media VAR_DIR=/data/var PORT=8000 \
+    BIND=0.0.0.0:8000
+# (gunicorn listens on loopback unless BIND says otherwise; in a container the published
+# ports decide who reaches it, and TRUSTED_PROXIES whose X-Forwarded-For is believed.)
 RUN apt-get update && apt-get install -y --no-install-recommends libpq5 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system academy && useradd --system --gid academy --home /app academy \

@@ -81,11 +81,12 @@ clean: ## Remove generated files (venv, node_modules, build output, var/)
 # --- Production topology on one machine (deploy/, docs/deployment.md) ---
 .PHONY: cluster cluster-check cluster-kill-one cluster-status cluster-down cluster-restore-test backup
 
-cluster: install assets ## Two gunicorn app servers, task worker, nginx load balancer on 127.0.0.1:8300 (PostgreSQL + Redis on loopback)
+cluster: install assets ## Two gunicorn app servers, task worker, its own Redis (:6380), nginx load balancer on 127.0.0.1:8300 (PostgreSQL on loopback)
 	command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx)
+	command -v redis-server >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server)
 	$(BIN)/python -m deploy.cluster up
 
-cluster-check: ## Journeys through the load balancer of `make cluster` (session, publish, last seat)
+cluster-check: ## Journeys through the load balancer of `make cluster` (session, publish, last seat, proxies, Redis and worker stopped)
 	$(BIN)/python -m deploy.journey check
 
 cluster-kill-one: ## Confirmations under load while one app server is killed: nothing lost, no overbooking

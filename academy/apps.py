@@ -6,3 +6,6 @@ class AcademyConfig(AppConfig):
 
     name = "academy"
     verbose_name = "Innovationsakademie Handwerk"
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the system checks

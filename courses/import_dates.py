@@ -10,6 +10,7 @@ part of the course page or its revisions, so importing never touches a page.
 import csv
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -107,11 +108,13 @@ def _xlsx_rows(content: bytes) -> list[list]:
         workbook.close()
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError) as error:
         raise SheetError(not_a_sheet_message()) from error
+    if any(isinstance(cell, str) and "\x00" in cell for row in rows for cell in row):
+        raise SheetError(not_a_sheet_message())  # "_x0000_" in a cell: nothing to store
     return rows
 
 
 def _csv_rows(content: bytes) -> list[list]:
-    if b"\x00" in content[:4096]:
+    if b"\x00" in content:  # binary, or text PostgreSQL cannot store
         raise SheetError(not_a_sheet_message())
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -196,6 +199,22 @@ def parse_datetime(value):
     return moment
 
 
+# Numbers in cells are read only in plain digits: Decimal() would also take
+# "Infinity", "NaN" or "1e99999999" (whose conversion to int never ends).
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}(?:[.,]0{0,6})?")
+PLAIN_AMOUNT = re.compile(r"[0-9]{1,9}(?:\.[0-9]{0,20})?")
+
+
+def whole_number(text: str, low: int, high: int) -> int | None:
+    """A whole number between ``low`` and ``high`` written in digits ("12", "12,0"),
+    else None."""
+    text = (text or "").strip()
+    if not WHOLE_NUMBER.fullmatch(text):
+        return None
+    value = int(re.split(r"[.,]", text)[0])
+    return value if low <= value <= high else None
+
+
 def _find_course(name: str):
     matches = list(
         CoursePage.objects.filter(Q(title__iexact=name) | Q(slug__iexact=name)).order_by("pk")[:2]
@@ -248,12 +267,8 @@ def validate(raw_rows: list[dict], *, now=None) -> list[ImportRow]:
             errors.append(_("Beginn: liegt in der Vergangenheit."))
         if deadline and start and deadline > start:
             errors.append(_("Anmeldeschluss: muss vor dem Beginn liegen."))
-        capacity = None
-        try:
-            capacity = int(Decimal(row.raw.get("capacity", "").replace(",", ".")))
-            if not 1 <= capacity <= 1000:
-                raise ValueError
-        except (InvalidOperation, ValueError):
+        capacity = whole_number(row.raw.get("capacity", ""), 1, 1000)
+        if capacity is None:
             errors.append(
                 _("Plätze: „%(value)s“ ist keine ganze Zahl zwischen 1 und 1000.")
                 % {"value": row.raw.get("capacity", "")}
@@ -264,6 +279,8 @@ def validate(raw_rows: list[dict], *, now=None) -> list[ImportRow]:
             try:
                 if "," in price_text:  # German: 1.250,00
                     price_text = price_text.replace(".", "").replace(",", ".")
+                if not PLAIN_AMOUNT.fullmatch(price_text):  # no Infinity, NaN or 1e999999
+                    raise InvalidOperation
                 price = Decimal(price_text)
                 if price < 0 or price >= Decimal("1000000"):
                     raise InvalidOperation

@@ -1,15 +1,16 @@
 # ruff: noqa: T201, S603 - command-line scripts: they print and start local processes
 """Several app servers on one machine: `make cluster`, `make cluster-check`, …
 
-    python -m deploy.cluster up        PostgreSQL db academy_cluster, Redis db 7, two gunicorn
-                                       instances (127.0.0.1:8301, :8302), the task worker and
-                                       nginx on 127.0.0.1:8300 in front
+    python -m deploy.cluster up        PostgreSQL db academy_cluster, its own Redis on
+                                       127.0.0.1:6380, two gunicorn instances (127.0.0.1:8301,
+                                       :8302), the task worker and nginx on 127.0.0.1:8300
     python -m deploy.cluster status    which processes run
     python -m deploy.cluster down      stop everything this script started
     python -m deploy.cluster restart-missing   start whatever of the above is not running
 
-Uses the PostgreSQL and Redis already running on 127.0.0.1 (their own database and
-Redis db number only), production settings, and writes pid files and logs under
+Uses the PostgreSQL already running on 127.0.0.1 (its own database only) and starts
+a Redis of its own (no persistence) that the journeys may stop and start without
+touching the machine's Redis. Production settings; pid files and logs under
 var/cluster/. Processes run in their own session; `down` ends them by pid.
 """
 
@@ -18,6 +19,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -31,7 +33,8 @@ BIN = Path(PYTHON).parent
 PG_ADMIN_URL = os.environ.get("CLUSTER_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 DB_NAME = os.environ.get("CLUSTER_DB", "academy_cluster")
 DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
-REDIS_URL = os.environ.get("CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/7")
+REDIS_PORT = int(os.environ.get("CLUSTER_REDIS_PORT", "6380"))
+REDIS_URL = f"redis://127.0.0.1:{REDIS_PORT}/0"
 LB = "http://127.0.0.1:8300"
 APPS = {"app-1": 8301, "app-2": 8302}
 
@@ -54,7 +57,10 @@ def env() -> dict:
             "MEDIA_ROOT": str(RUN / "media"),
             "VAR_DIR": str(RUN / "var"),
             "STATIC_ROOT": str(RUN / "static"),
-            "ENROLMENT_CLIENT_IP_HEADER": "HTTP_X_FORWARDED_FOR",
+            # nginx connects from 127.0.0.1: only its X-Forwarded-For is believed
+            "TRUSTED_PROXIES": "127.0.0.1",
+            # the journeys stop the worker: /readyz/ says so after a few seconds
+            "READY_TASK_MAX_AGE_SECONDS": os.environ.get("READY_TASK_MAX_AGE_SECONDS", "5"),
             "LOG_FORMAT": "json",
             "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
         }
@@ -126,6 +132,41 @@ def start_app(name: str) -> None:
     )
 
 
+def start_redis() -> None:
+    if pid_of("redis"):
+        return
+    redis = shutil.which("redis-server") or "/usr/bin/redis-server"
+    spawn(
+        "redis",
+        [
+            redis,
+            "--port",
+            str(REDIS_PORT),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--dir",
+            str(RUN),
+        ],
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", REDIS_PORT), timeout=1) as conn:
+                conn.sendall(b"PING\r\n")
+                if conn.recv(16).startswith(b"+PONG"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"Redis on port {REDIS_PORT} did not start")
+
+
 def start_worker() -> None:
     if not pid_of("worker"):
         spawn("worker", [PYTHON, "manage.py", "db_worker", "--interval", "0.5", "--no-reload"])
@@ -160,6 +201,7 @@ def wait_for(url: str, seconds: float = 60) -> None:
 def up() -> None:
     RUN.mkdir(parents=True, exist_ok=True)
     ensure_database()
+    start_redis()
     print(f"Database {DB_NAME}: migrate, static files, demo content (once) …", flush=True)
     manage("migrate", "--noinput", "-v0")
     manage("collectstatic", "--noinput", "-v0")
@@ -169,6 +211,7 @@ def up() -> None:
 
 
 def restart_missing() -> None:
+    start_redis()
     for name in APPS:
         start_app(name)
     start_worker()
@@ -179,7 +222,7 @@ def restart_missing() -> None:
 
 
 def status() -> None:
-    rows = {name: pid_of(name) for name in (*APPS, "worker", "nginx")}
+    rows = {name: pid_of(name) for name in (*APPS, "worker", "nginx", "redis")}
     print(json.dumps({"load_balancer": LB, "processes": rows}, indent=2))
 
 
@@ -197,7 +240,7 @@ def stop(name: str) -> None:
 
 
 def down() -> None:
-    for name in ("nginx", *APPS, "worker"):
+    for name in ("nginx", *APPS, "worker", "redis"):
         stop(name)
     print("cluster stopped")
 

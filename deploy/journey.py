@@ -3,15 +3,24 @@
 
     python -m deploy.journey check      public pages, readiness of both instances, a session
                                         shared by both, a publish on one seen on the other,
-                                        20 concurrent confirmations for the last seat
+                                        20 concurrent confirmations for the last seat; then
+                                        identity and faults: a forged X-Forwarded-For sent
+                                        straight to an app server, a stranger failing the
+                                        admin login, a browser's form post with Origin, Redis
+                                        stopped and started, the task worker stopped
     python -m deploy.journey kill-one   confirmations under load while one app server is
                                         killed (SIGKILL): no enrolment lost, no overbooking,
                                         the other keeps serving; the killed one is restarted
 
-Only 127.0.0.1; every loop is bounded in count and time. Exit code 0 only if all passed.
+Only loopback: other clients are played from other addresses of 127.0.0.0/8 (the
+cluster trusts X-Forwarded-For from 127.0.0.1, nginx, only). Every loop is bounded in
+count and time. Exit code 0 only if all passed.
 """
 
+import functools
+import http.client
 import json
+import random
 import re
 import subprocess
 import sys
@@ -39,22 +48,46 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 OPENER = urllib.request.build_opener(NoRedirect)
 
 
+class FromAddress(urllib.request.HTTPHandler):
+    """Connects from a given local address (another client on loopback)."""
+
+    def __init__(self, source: str):
+        super().__init__()
+        self.source = source
+
+    def http_open(self, req):
+        connection = functools.partial(http.client.HTTPConnection, source_address=(self.source, 0))
+        return self.do_open(connection, req)
+
+
+def another_address() -> str:
+    """A loopback address other than 127.0.0.1 (which the cluster trusts as its proxy)."""
+    return f"127.{random.randint(16, 250)}.{random.randint(0, 255)}.{random.randint(1, 254)}"  # noqa: S311
+
+
 class Browser:
     """Cookies kept by hand: production cookies are Secure, the loopback cluster speaks HTTP
-    (as behind a TLS-terminating load balancer)."""
+    (as behind a TLS-terminating load balancer). ``source``: the client's own address;
+    ``headers``: sent with every request (e.g. Origin, as browsers do on form posts)."""
 
-    def __init__(self):
+    def __init__(self, source: str | None = None, headers: dict | None = None):
         self.cookies: dict[str, str] = {}
+        self.headers = dict(headers or {})
+        self.opener = (
+            urllib.request.build_opener(NoRedirect, FromAddress(source)) if source else OPENER
+        )
 
     def request(self, method, url, data=None, timeout=20):
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         request = urllib.request.Request(url, data=body, method=method)  # noqa: S310 - loopback
+        for name, value in self.headers.items():
+            request.add_header(name, value)
         if self.cookies:
             request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         if body is not None:
             request.add_header("Content-Type", "application/x-www-form-urlencoded")
         try:
-            response = OPENER.open(request, timeout=timeout)
+            response = self.opener.open(request, timeout=timeout)
         except urllib.error.HTTPError as error:
             response = error
         for header in response.headers.get_all("Set-Cookie") or []:
@@ -220,6 +253,164 @@ def journey() -> None:
         f"{people} simultaneous confirmations answered: {sum(a == 'ok' for a in answers)} ok",
     )
     check_seats(setup["date"], capacity, people, "last seat")
+    identity_and_faults()
+
+
+ENROL_FORM = {
+    "salutation": "frau",
+    "first_name": "Jana",
+    "last_name": "Proxy",
+    "phone": "03521 123456",
+    "role": "master",
+    "company": "Tischlerei Proxy",
+    "trade": "Tischler",
+    "postcode": "01662",
+    "billing": "Tischlerei Proxy, Hauptstraße 1, 01662 Meißen",
+    "consent": "on",
+}
+
+
+def enrol(browser, date_pk: int, email: str, base: str = LB) -> int:
+    url = f"{base}/anmeldung/termin/{date_pk}/"
+    status, _h, _html = browser.post_form(url, {**ENROL_FORM, "email": email})
+    return status
+
+
+def readiness(base: str) -> dict:
+    _status, _h, body = Browser().get(f"{base}/readyz/")
+    try:
+        return json.loads(body)
+    except ValueError:
+        return {"status": body.strip()[:80]}
+
+
+def wait_until(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.5)
+    return predicate()
+
+
+def forged_forwarded_for() -> None:
+    """Straight to an app server with a new X-Forwarded-For on every post: one client."""
+    run = time.strftime("%H%M%S")
+    date = django(SETUP_DATE.format(capacity=100, people=0))["date"]
+    client = another_address()
+    answers = []
+    for i in range(25):
+        forger = Browser(source=client, headers={"X-Forwarded-For": f"198.51.100.{i + 1}"})
+        answers.append(enrol(forger, date, f"forged-{run}-{i}@example.org", base=A))
+    accepted = sum(status in (302, 303) for status in answers)
+    record(
+        accepted == 20 and answers.count(429) == 5,
+        f"forged X-Forwarded-For straight to app-1: counted as one client "
+        f"({accepted} of 25 accepted, limit 20)",
+    )
+    through_lb = Browser(source=another_address(), headers={"X-Forwarded-For": client})
+    status = enrol(through_lb, date, f"other-{run}@example.org")
+    record(
+        status in (302, 303),
+        f"another client through the load balancer, claiming that address: its own count ({status})",
+    )
+
+
+def admin_lockout_and_origin() -> Browser:
+    """A stranger failing five times does not lock the staff member out; the staff
+    member's browser sends Origin on its form posts like every browser does."""
+    stranger = Browser(source=another_address(), headers={"Origin": LB})
+    answers = [
+        stranger.post_form(f"{LB}/admin/login/", {"username": "admin", "password": "falsch"})[0]
+        for _ in range(5)
+    ]
+    record(
+        answers == [200, 200, 200, 200, 429],
+        f"a stranger is locked out at the 5th wrong password for 'admin' ({answers})",
+    )
+    staff = Browser(source=another_address(), headers={"Origin": LB})
+    status, _h, _ = staff.post_form(
+        f"{LB}/admin/login/", {"username": "admin", "password": "handwerk-demo-2026"}
+    )
+    record(
+        status == 302 and "sessionid" in staff.cookies,
+        f"staff from their own address sign in meanwhile, with Origin through nginx "
+        f"(CSRF passes): {status}",
+    )
+    foreign = Browser(source=another_address(), headers={"Origin": "http://evil.example"})
+    status, _h, _ = foreign.post_form(f"{LB}/lernen/anmelden/", {"email": "x@example.org"})
+    record(status == 403, f"a form post with a foreign Origin is refused ({status})")
+    return staff
+
+
+def redis_stopped(staff: Browser) -> None:
+    run = time.strftime("%H%M%S")
+    date = django(SETUP_DATE.format(capacity=100, people=0))["date"]
+    cluster.stop("redis")
+    try:
+        started = time.monotonic()
+        pages = [Browser().get(f"{LB}{path}")[0] for path in ("/", "/kurse/", "/aktuelles/")]
+        seconds = time.monotonic() - started
+        record(
+            pages == [200, 200, 200] and seconds < 10,
+            f"Redis stopped: pages answer {pages} in {seconds:.1f} s",
+        )
+        visitor = Browser(source=another_address(), headers={"Origin": LB})
+        status = enrol(visitor, date, f"redis-down-{run}@example.org")
+        record(status in (302, 303), f"Redis stopped: enrolment accepted ({status})")
+        status, _h, _ = Browser().get(f"{LB}/lernen/anmelden/")
+        record(status == 200, f"Redis stopped: sign-in page answers ({status})")
+        status, _h, _ = visitor.post_form(f"{LB}/lernen/anmelden/", {"email": "x@example.org"})
+        record(status == 429, f"Redis stopped: sign-in links not mailed unthrottled ({status})")
+        status, _h, _ = staff.get(f"{LB}/admin/")
+        record(status == 200, f"Redis stopped: the admin session still holds ({status})")
+        again = Browser(source=another_address(), headers={"Origin": LB})
+        status, _h, _ = again.post_form(
+            f"{LB}/admin/login/", {"username": "admin", "password": "handwerk-demo-2026"}
+        )
+        record(status == 302, f"Redis stopped: admin sign-in works ({status})")
+        for name, base in (("app-1", A), ("app-2", B)):
+            state = readiness(base)
+            record(
+                state.get("status") == "degraded" and state.get("cache") == "unavailable",
+                f"Redis stopped: {name} /readyz/ says {state}",
+            )
+    finally:
+        cluster.start_redis()
+    record(
+        wait_until(lambda: readiness(A).get("status") == "ok", 15)
+        and readiness(B).get("status") == "ok",
+        "Redis started again: both /readyz/ ok",
+    )
+
+
+def worker_stopped() -> None:
+    cluster.stop("worker")
+    try:
+        django(
+            "import json; from enrolment.tasks import send_pending_mail; "
+            "send_pending_mail.enqueue(); print(json.dumps({}))"
+        )
+        limit = int(cluster.env()["READY_TASK_MAX_AGE_SECONDS"])
+        stalled = wait_until(lambda: readiness(A).get("tasks") == "stalled", limit + 15)
+        state = readiness(B)
+        record(
+            stalled and state.get("status") == "degraded" and "tasks" in state.get("degraded", []),
+            f"task worker stopped: /readyz/ says {state}",
+        )
+    finally:
+        cluster.start_worker()
+    record(
+        wait_until(lambda: readiness(A).get("tasks") == "ok", 30),
+        "task worker started again: the queue drains, /readyz/ tasks ok",
+    )
+
+
+def identity_and_faults() -> None:
+    forged_forwarded_for()
+    staff = admin_lockout_and_origin()
+    redis_stopped(staff)
+    worker_stopped()
 
 
 def kill_one() -> None:

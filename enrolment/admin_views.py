@@ -3,6 +3,7 @@ status changes, one person's data, resending a mail."""
 
 import json
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -240,6 +241,10 @@ class ActionView(AdminPage):
         return redirect(back)
 
 
+class PersonForm(forms.Form):
+    email = forms.CharField(max_length=254, required=False)
+
+
 class PersonView(AdminPage):
     """One person's data on request: look up by e-mail, export as JSON, or erase."""
 
@@ -248,8 +253,13 @@ class PersonView(AdminPage):
     permission = "enrolment.delete_enrolment"
 
     def _email(self):
+        """The address asked for, checked by a form field before any query (no NUL
+        characters; PostgreSQL cannot compare them); "" when there is none."""
         source = self.request.POST if self.request.method == "POST" else self.request.GET
-        return (source.get("email") or "").strip().lower()[:254]
+        form = PersonForm({"email": (source.get("email") or "")[:254]})
+        if not form.is_valid():
+            return ""
+        return form.cleaned_data["email"].lower()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -265,6 +275,11 @@ class PersonView(AdminPage):
     def post(self, request, *args, **kwargs):
         email = self._email()
         if not email:
+            if request.POST.get("email"):
+                messages.error(
+                    request,
+                    _("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
+                )
             return redirect("enrolment_person")
         if request.POST.get("action") == "export":
             data = [person_record(e) for e in Enrolment.objects.filter(email=email)]
@@ -330,6 +345,10 @@ class ResendMailView(AdminPage):
         return redirect("enrolment_outbox:index")
 
 
+class CancelDateForm(forms.Form):
+    reason = forms.CharField(required=False)  # the services cut it to 300 characters
+
+
 class CancelDateView(AdminPage):
     """Cancel a whole date in one action (e.g. below its minimum): GET asks, POST acts."""
 
@@ -360,7 +379,12 @@ class CancelDateView(AdminPage):
         return context
 
     def post(self, request, *args, **kwargs):
-        reason = request.POST.get("reason", "")
+        form = CancelDateForm(request.POST)
+        if not form.is_valid():
+            reason = request.POST.get("reason", "").replace("\x00", "")
+            error = " ".join(form.errors.get("reason", []))
+            return self.render_to_response(self.get_context_data(reason=reason, error=error))
+        reason = form.cleaned_data["reason"]
         try:
             cancelled = services.cancel_course_date(self.course_date.pk, reason)
         except services.EnrolmentError as error:

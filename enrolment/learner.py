@@ -15,7 +15,6 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -121,16 +120,12 @@ def _limit_key(kind: str, value: str) -> str:
 
 
 def rate_limit_hit(kind: str, value: str) -> bool:
-    """Count one sign-in request in the shared cache; False when over the limit."""
+    """Count one sign-in request in the shared cache; False when over the limit, and
+    also when the cache cannot count (fail closed: no links mailed unthrottled)."""
+    from .ratelimit import allow
+
     limit, window = settings.LEARNER_SIGNIN_RATE_LIMIT[kind]
-    key = _limit_key(kind, value)
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    return allow(_limit_key(kind, value), limit, window, when_unavailable=False)
 
 
 SIGNIN_KIND = "learner_signin"

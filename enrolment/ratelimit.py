@@ -1,40 +1,71 @@
-"""A fixed-window rate limit in Django's cache (Redis across processes, locmem in tests).
+"""The one rate limiter: fixed windows counted in the shared cache (Redis across app
+servers, local memory in development and tests).
 
-Keys hold only a hash of the address, never the address itself.
+Keys hold only a hash of the address or e-mail address, never the value itself.
+When the cache cannot count (Redis down) the caller decides: reading and enrolling
+go on (``when_unavailable=True``, fail open: a booking is worth more than a
+limit), requesting sign-in links stops (``when_unavailable=False``, fail closed).
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+
+from home.clientip import client_ip as _client_ip
+
+logger = logging.getLogger(__name__)
+
+#: a cache alias that raises on errors (the default one ignores them): a limiter
+#: must know whether it counted
+CACHE_ALIAS = "strict"
 
 
-def _key(kind: str, value: str) -> str:
+def _cache():
+    return caches[getattr(settings, "RATELIMIT_CACHE_ALIAS", CACHE_ALIAS)]
+
+
+def _key(kind: str, value: str, prefix: str = "enrol-rl") -> str:
     digest = hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()[:32]
-    return f"enrol-rl:{kind}:{digest}"
+    return f"{prefix}:{kind}:{digest}"
+
+
+def count(key: str, window: int) -> int:
+    """Add one to the counter ``key`` of a window of ``window`` seconds; its new value.
+    Raises whatever the cache raises."""
+    cache = _cache()
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
+def allow(key: str, limit: int, window: int, *, when_unavailable: bool) -> bool:
+    """Count one request under ``key``; False when over ``limit``. When the cache does
+    not answer: ``when_unavailable`` (logged)."""
+    try:
+        return count(key, window) <= limit
+    except Exception:
+        logger.warning(
+            "rate limit %s not counted (cache unavailable): %s",
+            key.split(":", 1)[0],
+            "allowed" if when_unavailable else "refused",
+            exc_info=True,
+        )
+        return when_unavailable
 
 
 def hit(kind: str, value: str) -> bool:
-    """Count one request; False when the limit of ``kind`` is exceeded."""
+    """Count one enrolment request; False when the limit of ``kind`` is exceeded.
+    Fails open: without the cache nobody is kept from enrolling."""
     limit, window = settings.ENROLMENT_RATE_LIMIT[kind]
-    key = _key(kind, value)
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    return allow(_key(kind, value), limit, window, when_unavailable=True)
 
 
 def client_ip(request) -> str:
-    """The client's address. Behind a trusted reverse proxy set
-    ENROLMENT_CLIENT_IP_HEADER (e.g. "HTTP_X_FORWARDED_FOR"): its last entry,
-    the one the proxy added, is used; otherwise REMOTE_ADDR."""
-    header = getattr(settings, "ENROLMENT_CLIENT_IP_HEADER", "")
-    if header:
-        forwarded = [part.strip() for part in request.META.get(header, "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if forwarded:
-            return forwarded[-1][:64]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address for counting (see home.clientip: X-Forwarded-For only
+    from TRUSTED_PROXIES)."""
+    return _client_ip(request) or "unknown"

@@ -42,19 +42,20 @@ class PrefixClient(DefaultClient):
 
 
 def cache_settings() -> dict:
-    return {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": redis_url(),
-            "KEY_PREFIX": key_prefix(),
-            "OPTIONS": {
-                "CLIENT_CLASS": "tests.redis_cache.PrefixClient",
-                "IGNORE_EXCEPTIONS": False,
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 5,
-            },
-        }
+    """Both aliases of production (``default`` and ``strict``) on one Redis with this
+    process's prefix; in tests neither hides an error."""
+    config = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": redis_url(),
+        "KEY_PREFIX": key_prefix(),
+        "OPTIONS": {
+            "CLIENT_CLASS": "tests.redis_cache.PrefixClient",
+            "IGNORE_EXCEPTIONS": False,
+            "SOCKET_CONNECT_TIMEOUT": 2,
+            "SOCKET_TIMEOUT": 5,
+        },
     }
+    return {"default": dict(config), "strict": dict(config)}
 
 
 def unreachable_reason() -> str | None:

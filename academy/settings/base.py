@@ -6,7 +6,16 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import database_config, env_bool, env_int, env_list, env_str
+from .env import (
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+    local_caches,
+    redis_caches,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -15,6 +24,9 @@ SECRET_KEY = env_str("SECRET_KEY")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The proxies in front (load balancer), as addresses or networks: only their
+# X-Forwarded-For is believed (home/clientip.py); everyone else is taken at REMOTE_ADDR.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     # our apps, lowest layer first (enrolment -> courses -> home)
@@ -67,6 +79,7 @@ MIDDLEWARE = [
     "academy.headers.PermissionsPolicyMiddleware",
     "academy.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
+    "academy.requestguard.RejectNulMiddleware",  # before anything reads the database
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,30 +117,29 @@ TEMPLATES = [
 DATABASES = {"default": database_config(VAR_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set, else memory of this process.
+# Cache: Redis when REDIS_URL is set, else memory of this process. Two aliases on
+# the same store: "default" ignores errors (logged), "strict" raises them for the
+# project's own caches and rate limits, which know how to go on without (env.py).
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "academy",
-            "OPTIONS": {"IGNORE_EXCEPTIONS": False},
-        }
-    }
-    # Sessions survive a Redis restart (database) and are read from Redis.
+    CACHES = redis_caches(REDIS_URL)
+    # Sessions survive a Redis restart or outage (database) and are read from Redis.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = local_caches("django.core.cache.backends.locmem.LocMemCache")
+# Ignored Redis errors are logged (throttled, see LOGGING).
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # Page cache for anonymous visitors (academy/pagecache.py): free seats shown on
 # course pages and in the catalogue are at most PAGE_CACHE_SECONDS old.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
+PAGE_CACHE_ALIAS = "strict"
 # Cached fragments of public content (home/cache.py): menus, footer, page bodies.
 # Every publish or saved snippet ends them at once; free seats are never in them.
 CONTENT_CACHE_ENABLED = env_bool("CONTENT_CACHE_ENABLED", True)
 CONTENT_CACHE_SECONDS = env_int("CONTENT_CACHE_SECONDS", 24 * 3600)
+CONTENT_CACHE_ALIAS = "strict"
 # Image renditions are made in the background when an image is uploaded (and on
 # deploy by `manage.py prepare_renditions`), never while a visitor waits.
 RENDITIONS_ON_UPLOAD = env_bool("RENDITIONS_ON_UPLOAD", True)
@@ -182,6 +194,8 @@ else:
 
 # Background work: django-tasks; run immediately unless configured otherwise.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# /readyz/ says "tasks": "stalled" when a due task has waited longer than this (no worker).
+READY_TASK_MAX_AGE_SECONDS = env_int("READY_TASK_MAX_AGE_SECONDS", 300)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -215,7 +229,11 @@ LOG_FORMAT = env_str("LOG_FORMAT", "plain")  # "json" in production
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "academy.requestid.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "academy.requestid.RequestIdFilter"},
+        # an outage of Redis is told once a minute, not on every cache call
+        "once_a_minute": {"()": "academy.logformat.OncePerInterval", "seconds": 60},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
         "json": {"()": "academy.logformat.JsonFormatter"},
@@ -233,6 +251,15 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        **{
+            name: {"filters": ["once_a_minute"]}
+            for name in (
+                "django_redis.cache",
+                "home.cache",
+                "academy.pagecache",
+                "enrolment.ratelimit",
+            )
+        },
     },
 }
 
@@ -251,7 +278,6 @@ ATTENDANCE_EDIT_DAYS = env_int("ATTENDANCE_EDIT_DAYS", 14)
 # (1 = every session); fewer is "teilweise teilgenommen" and gives no certificate.
 ATTENDANCE_REQUIRED_SHARE = float(env_str("ATTENDANCE_REQUIRED_SHARE", "1") or 1)
 ENROLMENT_RATE_LIMIT = {"ip": (20, 3600), "email": (5, 3600)}  # (requests, seconds)
-ENROLMENT_CLIENT_IP_HEADER = env_str("ENROLMENT_CLIENT_IP_HEADER")  # e.g. HTTP_X_FORWARDED_FOR
 ENROLMENT_MAIL_MAX_ATTEMPTS = 8
 
 # Learners: sign-in by one-time e-mail link (django-sesame). Links are for learners
@@ -320,7 +346,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "academy.views.login_locked"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+# The same client address as the rate limits: X-Forwarded-For only from TRUSTED_PROXIES.
+# Locked is a user name *from one address*: a stranger's failures never lock out staff.
+AXES_CLIENT_IP_CALLABLE = "home.clientip.client_ip"
 AXES_VERBOSE = False
 
 # Editors: the Wagtail admin for staff and trainers.

@@ -1,9 +1,11 @@
 """Small helpers to read configuration from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -27,6 +29,20 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None or value.strip() == "":
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks (``127.0.0.1,10.0.0.0/24``); a wrong
+    entry stops the start-up rather than trusting the wrong peers."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is neither an IP address nor a network."
+            ) from error
+    return networks
 
 
 def database_config(default_sqlite_path) -> dict:
@@ -61,3 +77,23 @@ def database_config(default_sqlite_path) -> dict:
             }
         )
     return config
+
+
+def redis_caches(url: str) -> dict:
+    """Two cache aliases on one Redis. ``default`` (sessions, Wagtail, Django) logs and
+    ignores errors, so pages, enrolment and sign-in go on while Redis is down;
+    ``strict`` raises them for the project's own code that decides what to do without
+    a cache (cached content, the page cache, rate limits, /readyz/). Short socket
+    timeouts: a Redis that does not answer costs a request one second, not thirty."""
+    options = {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
+    common = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url, "KEY_PREFIX": "academy"}
+    return {
+        "default": {**common, "OPTIONS": {**options, "IGNORE_EXCEPTIONS": True}},
+        "strict": {**common, "OPTIONS": {**options, "IGNORE_EXCEPTIONS": False}},
+    }
+
+
+def local_caches(backend: str, location: str = "", options: dict | None = None) -> dict:
+    """The same two aliases on one local store (memory of the process or files)."""
+    config = {"BACKEND": backend, "LOCATION": location, **({"OPTIONS": options} if options else {})}
+    return {"default": dict(config), "strict": dict(config)}

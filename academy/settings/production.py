@@ -6,7 +6,7 @@ Refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_str, local_caches
 
 SECRET_KEY = env_str("SECRET_KEY")
 if len(SECRET_KEY) < 50:
@@ -22,13 +22,11 @@ DEBUG = False
 # Without Redis, the app server's worker processes share a cache on disk: an
 # editor's publish, handled by one of them, must end cached content in all of them.
 if not REDIS_URL:  # noqa: F405
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),  # noqa: F405
-            "OPTIONS": {"MAX_ENTRIES": 20_000},
-        }
-    }
+    CACHES = local_caches(
+        "django.core.cache.backends.filebased.FileBasedCache",
+        str(VAR_DIR / "cache"),  # noqa: F405
+        {"MAX_ENTRIES": 20_000},
+    )
 
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

@@ -5,13 +5,14 @@ import tempfile
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR
+from .env import local_caches
 
 SECRET_KEY = "test-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = local_caches("django.core.cache.backends.locmem.LocMemCache")
 MEDIA_ROOT = tempfile.mkdtemp(prefix="academy-test-media-")
 VAR_DIR = VAR_DIR / "test"
 VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -83,7 +83,7 @@ def test_new_date_from_the_course_editor_is_preselected_and_saved(admin_client, 
     add = reverse("course_dates:add")
     form = admin_client.get(f"{add}?course={course.pk}").content.decode()
     assert f'name="course" value="{course.pk}"' in form
-    assert admin_client.get(f"{add}?course=%00").status_code == 200
+    assert admin_client.get(f"{add}?course=abc").status_code == 200
     template = CourseDate(start=in_days(20), end=in_days(20, 16), capacity=8, city="Meißen")
     response = admin_client.post(add, date_form(template, course=course.pk))
     assert response.status_code == 302

@@ -1,6 +1,7 @@
 """Importing course dates from a spreadsheet: preview, row messages, all or nothing."""
 
 import datetime
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -175,3 +176,64 @@ def test_staff_sample_sheet_is_readable():
     sample = Path(import_dates.__file__).parent / "fixtures" / "termine-beispiel.csv"
     rows = import_dates.read_sheet(SimpleUploadedFile("x.csv", sample.read_bytes()))
     assert len(rows) == 3 and rows[0]["course"].startswith("Digitale Auftragsabwicklung")
+
+
+def one_row(capacity="12", price="49,00", course="Digitale Werkstatt") -> bytes:
+    head = "Kurs;Beginn;Ende;Ort;Plätze;Anmeldeschluss;Preis\n"
+    row = f"{course};15.03.2030 09:00;15.03.2030 16:00;Riesa;{capacity};;{price}\n"
+    return (head + row).encode()
+
+
+@pytest.mark.parametrize(
+    "capacity",
+    [
+        "Infinity",
+        "-Infinity",
+        "NaN",
+        "sNaN",
+        "1e99999999",
+        "1E3",
+        "9" * 5000,
+        "12.5",
+        "0x10",
+        "0",
+        "1001",
+        "١٢",  # Arabic-Indic digits
+    ],
+)
+def test_absurd_capacities_get_a_row_message(client, editor, course, capacity):
+    """Finding: "Infinity" was a server error, "1e99999999" pinned the worker."""
+    started = time.monotonic()
+    response = client.post(URL, {"sheet": upload("x.csv", one_row(capacity=capacity))})
+    assert time.monotonic() - started < 5
+    assert response.status_code == 200
+    (row,) = response.context["rows"]
+    assert any("ist keine ganze Zahl zwischen 1 und 1000" in e for e in row.errors)
+    assert not CourseDate.objects.exists()
+
+
+@pytest.mark.parametrize("capacity", ["12", "12,0", "12.00", " 7 "])
+def test_whole_numbers_are_read(client, editor, course, capacity):
+    response = client.post(URL, {"sheet": upload("x.csv", one_row(capacity=capacity))})
+    (row,) = response.context["rows"]
+    assert row.is_valid, row.errors
+    assert row.data["capacity"] == int(capacity.strip().split(",")[0].split(".")[0])
+
+
+@pytest.mark.parametrize("price", ["Infinity", "NaN", "sNaN", "1e99999999", "9" * 5000, "1E2"])
+def test_absurd_prices_get_a_row_message(client, editor, course, price):
+    started = time.monotonic()
+    response = client.post(URL, {"sheet": upload("x.csv", one_row(price=price))})
+    assert time.monotonic() - started < 5
+    (row,) = response.context["rows"]
+    assert any("ist kein Betrag in Euro" in e for e in row.errors)
+
+
+def test_nul_anywhere_in_a_csv_file_is_not_a_sheet(client, editor, course):
+    """A NUL after the first 4 KB used to reach the course look-up (500 on PostgreSQL)."""
+    content = one_row() + b"Digitale Werkstatt" + b" " * 5000 + b"\x00;x;y;z;1;;\n"
+    response = client.post(URL, {"sheet": upload("x.csv", content)})
+    assert response.status_code == 200
+    assert "keine lesbare Tabelle" in response.content.decode()
+    response = client.post(URL, {"sheet": upload("x.csv", one_row(course="Digitale\x00Werkstatt"))})
+    assert "keine lesbare Tabelle" in response.content.decode()

@@ -272,8 +272,9 @@ def test_client_ip_behind_a_trusted_proxy(rf, settings):
     from enrolment.ratelimit import client_ip
 
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.1")
+    settings.TRUSTED_PROXIES = []
     assert client_ip(request) == "10.0.0.1"
-    settings.ENROLMENT_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
     assert client_ip(request) == "203.0.113.9"
 
 

@@ -108,6 +108,12 @@ def production_settings(**env) -> dict:
         "TASKS",
         "DATABASES",
         "LOGGING",
+        "TRUSTED_PROXIES",
+        "AXES_CLIENT_IP_CALLABLE",
+        "READY_TASK_MAX_AGE_SECONDS",
+        "PAGE_CACHE_ALIAS",
+        "CONTENT_CACHE_ALIAS",
+        "DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS",
     ]
     code = (
         "import json; from django.conf import settings as s; "

@@ -132,11 +132,15 @@ def test_request_with_session_cookie_bypasses_the_cache(client, page, page_cache
     assert "X-Page-Cache" not in client.get(page.url)
 
 
-def test_seat_counts_are_stale_at_most_the_stated_seconds(client, page, page_cache, monkeypatch):
+def test_seat_counts_are_stale_at_most_the_stated_seconds(
+    client, page, page_cache, monkeypatch, settings
+):
     """Free seats change without a publish: entries live PAGE_CACHE_SECONDS (30 s) at most."""
     from django.core.cache import caches
 
-    backend = caches["default"]  # the cache object itself, not the proxy in front of it
+    backend = caches[
+        settings.PAGE_CACHE_ALIAS
+    ]  # the cache object itself, not the proxy in front of it
     timeouts = []
     real_set = backend.set
 

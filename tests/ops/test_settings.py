@@ -30,6 +30,25 @@ def test_redis_url_gives_shared_cache_and_sessions():
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
 
 
+def test_without_redis_the_site_goes_on_and_the_project_caches_know_it():
+    """Finding: with Redis stopped the whole site failed. Sessions, Wagtail and Django use
+    "default", which logs and ignores errors (sessions then come from the database);
+    cached content, the page cache, rate limits and /readyz/ use "strict", which
+    raises, because each of them knows what to do without a cache."""
+    values = production_settings(REDIS_URL="redis://cache.internal:6379/3")
+    default, strict = values["CACHES"]["default"], values["CACHES"]["strict"]
+    assert default["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
+    assert strict["OPTIONS"]["IGNORE_EXCEPTIONS"] is False
+    assert strict["LOCATION"] == default["LOCATION"] and strict["KEY_PREFIX"] == "academy"
+    for config in (default, strict):
+        assert config["OPTIONS"]["SOCKET_CONNECT_TIMEOUT"] <= 1
+        assert config["OPTIONS"]["SOCKET_TIMEOUT"] <= 1
+    assert values["PAGE_CACHE_ALIAS"] == values["CONTENT_CACHE_ALIAS"] == "strict"
+    assert values["DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS"] is True
+    assert "once_a_minute" in values["LOGGING"]["loggers"]["django_redis.cache"]["filters"]
+    assert values["READY_TASK_MAX_AGE_SECONDS"] == 300
+
+
 def test_bucket_puts_media_on_object_storage():
     values = production_settings(
         AWS_STORAGE_BUCKET_NAME="akademie-media", AWS_S3_ENDPOINT_URL="https://s3.example.org"
