@@ -12,6 +12,7 @@ setup()
 from django.db import transaction  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from wagtail.search.index import insert_or_update_object as index_object  # noqa: E402
 
 from courses.models import (  # noqa: E402
     CourseDate,
@@ -99,16 +100,18 @@ def seed_courses(rng) -> None:
                     venue_name="" if online else f"Schulungszentrum {city}",
                     capacity=rng.choice([8, 12, 16]),
                     registration_deadline=start - datetime.timedelta(days=2),
-                    sort_order=d,
                 )
             )
-        page.dates = dates
         page.topics = rng.sample(topics, k=min(len(topics), rng.randint(1, 2)))
         page.target_groups = rng.sample(groups, k=min(len(groups), 2))
         page.trades = rng.sample(trades, k=min(len(trades), 2))
         page.trainers = rng.sample(trainers, k=1)
         index.add_child(instance=page)
         page.save_revision().publish()
+        for date in dates:  # rows of their own, not part of the page's revisions
+            date.course = page
+        CourseDate.objects.bulk_create(dates)
+        index_object(page)  # found by the places of its dates
 
 
 def seed_news(rng) -> None:

@@ -20,11 +20,34 @@ class CoursesConfig(AppConfig):
         # whichever code path saves it
         editor_roles.connect()
 
+        # a course is found by the places of its dates: a saved or removed date
+        # updates its course's search entry (dates are not saved with the page)
+        from django.db.models.signals import post_delete, post_save
+
+        post_save.connect(_reindex_course, sender=CourseDate, dispatch_uid="course-date-index")
+        post_delete.connect(_reindex_course, sender=CourseDate, dispatch_uid="course-date-unindex")
+
         # a trainer's account is guarded like a staff account (password, second
         # factor, never a sign-in link)
         from staffauth.policy import register_trainer_check
 
         register_trainer_check(has_trainer_profile)
+
+
+def _reindex_course(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from django.db import transaction
+    from wagtail.search import index
+
+    from .models import CoursePage
+
+    def update():
+        course = CoursePage.objects.filter(pk=instance.course_id).first()
+        if course is not None:
+            index.insert_or_update_object(course)
+
+    transaction.on_commit(update)
 
 
 def has_trainer_profile(user) -> bool:

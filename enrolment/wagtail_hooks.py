@@ -1,11 +1,12 @@
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.permissions import register_permission_policy
 
-from courses.models import CoursePage
+from courses.models import CourseDate, CoursePage
 
 from . import admin_views, dashboard, reports
 from .certificate_admin import CERTIFICATE_POLICY
@@ -114,3 +115,24 @@ def register_statistics_menu_item():
         icon_name="table",
         order=50,
     )
+
+
+@hooks.register("register_snippet_listing_buttons")
+def course_date_listing_buttons(snippet, user, next_url=None):
+    """In the "Termine" listing: the participants of a date, and cancelling it (which
+    is booking state, so it goes through the services, not the date editor)."""
+    if not isinstance(snippet, CourseDate) or not admin_views.is_staff_user(user):
+        return
+    yield Button(
+        _("Teilnehmende"),
+        url=reverse("enrolment_participants", args=[snippet.pk]),
+        icon_name="group",
+        priority=20,
+    )
+    if snippet.status == CourseDate.Status.PLANNED and snippet.start > timezone.now():
+        yield Button(
+            _("Termin absagen"),
+            url=reverse("enrolment_cancel_date", args=[snippet.pk]),
+            icon_name="warning",
+            priority=25,
+        )

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
-from courses.models import CourseDate, Topic
+from courses.models import CourseDate, CoursePage, Topic
 from tests.factories import (
     CourseDateFactory,
     CoursePageFactory,
@@ -225,3 +225,18 @@ def test_editor_forms_open_for_new_and_existing_pages(admin_client, catalogue, c
     add_course = reverse("wagtailadmin_pages:add", args=["courses", "coursepage", catalogue.pk])
     assert admin_client.get(add_course).status_code == 200
     assert admin_client.get(edit_url(catalogue)).status_code == 200
+
+
+def test_a_new_date_makes_its_course_findable_by_the_place(
+    admin_client, catalogue, django_capture_on_commit_callbacks
+):
+    from wagtail.search.backends import get_search_backend
+
+    topic = TopicFactory(slug="digitalisierung")
+    course = CoursePageFactory(parent=catalogue, title="Angebot kalkulieren", topics=[topic])
+    course.save_revision().publish()
+    template = CourseDate(start=in_days(20), end=in_days(20, 16), capacity=8, city="Großenhain")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("course_dates:add"), date_form(template, course=course.pk))
+    results = get_search_backend().search("Großenhain", CoursePage.objects.live())
+    assert [page.pk for page in results] == [course.pk]

@@ -271,3 +271,11 @@ def test_listing_export_neutralises_formulas(client, staff):
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "'=cmd" in body
     assert ",=cmd" not in body
+
+
+def test_date_listing_links_participants_and_cancelling(client, staff):
+    date = course_date()
+    html = client.get(reverse("course_dates:list")).content.decode()
+    assert reverse("enrolment_participants", args=[date.pk]) in html
+    assert reverse("enrolment_cancel_date", args=[date.pk]) in html
+    assert str(date.course.title) in html
