@@ -9,7 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from academy import views as academy_views
-from home import feeds as news_feeds
+from news import feeds as news_feeds
 from home import media as home_media
 from home import views as home_views
 

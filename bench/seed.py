@@ -25,7 +25,7 @@ from courses.models import (  # noqa: E402
 )
 from enrolment.models import Enrolment  # noqa: E402
 from home.images import get_or_create_image  # noqa: E402
-from home.models import NewsIndexPage, NewsPage  # noqa: E402
+from news.models import NewsIndexPage, NewsPage  # noqa: E402
 
 COURSES = 300
 DATES_PER_COURSE = 4

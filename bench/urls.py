@@ -9,7 +9,7 @@ setup()
 from django.contrib.staticfiles.storage import staticfiles_storage  # noqa: E402
 
 from courses.models import CourseDate, CoursePage, Topic  # noqa: E402
-from home.models import NewsPage  # noqa: E402
+from news.models import NewsPage  # noqa: E402
 
 
 def main() -> None:

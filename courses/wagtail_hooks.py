@@ -38,3 +38,15 @@ def register_import_menu_item():
         icon_name="date",
         order=260,
     )
+
+
+@hooks.register("home_page_live")
+def home_page_courses(context):
+    """The next dates and the topics on the home page (free seats: never cached)."""
+    from django.template.loader import render_to_string
+
+    from .templatetags.course_tags import home_courses
+
+    return render_to_string(
+        "courses/includes/home_courses.html", home_courses(context), request=context.get("request")
+    )

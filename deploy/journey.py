@@ -209,7 +209,7 @@ def journey() -> None:
         record(status == 200, f"{name} /readyz/: {body.strip()}")
 
     info = django(
-        "import json; from home.models import NewsPage; p = NewsPage.objects.live().first(); "
+        "import json; from news.models import NewsPage; p = NewsPage.objects.live().first(); "
         "print(json.dumps({'id': p.pk, 'url': p.get_url()}))"
     )
     admin = Browser()

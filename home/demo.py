@@ -4,8 +4,6 @@ Called by ``manage.py load_demo``; every function is idempotent.
 """
 
 import json
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -14,9 +12,6 @@ from wagtail.models import Page, Site
 from .images import get_or_create_image
 from .models import (
     HomePage,
-    NewsCategory,
-    NewsIndexPage,
-    NewsPage,
     Partner,
     SiteSettings,
     StandardPage,
@@ -85,19 +80,19 @@ PARTNERS = [
 ]
 
 
-def _paragraph(html: str) -> dict:
+def paragraph(html: str) -> dict:
     return {"type": "paragraph", "value": html}
 
 
-def _heading(text: str, level: str = "h2") -> dict:
+def heading(text: str, level: str = "h2") -> dict:
     return {"type": "heading", "value": {"text": text, "level": level}}
 
 
-def _body(blocks: list[dict]) -> str:
+def body(blocks: list[dict]) -> str:
     return json.dumps(blocks)
 
 
-def _ensure_child(parent: Page, model, slug: str, **fields) -> Page:
+def ensure_child(parent: Page, model, slug: str, **fields) -> Page:
     """Return the child page with this slug, creating and publishing it if needed."""
     existing = parent.get_children().filter(slug=slug).specific().first()
     if existing is not None:
@@ -165,22 +160,22 @@ def ensure_partners() -> list[Partner]:
 
 def ensure_pages(home: HomePage) -> dict[str, Page]:
     about_blocks = [
-        _paragraph(
+        paragraph(
             "<p>Das Bündnis „Das Handwerk als Innovationsmotor in der Elberegion Meißen“ wird "
             "seit dem 1. April 2018 im Programm „WIR! – Wandel durch Innovation in der Region“ "
             "des Bundesministeriums für Bildung und Forschung gefördert.</p>"
         ),
-        _paragraph(
+        paragraph(
             "<p>Im Landkreis Meißen arbeiten rund 22.000 Menschen in 3.744 Handwerksbetrieben, "
             "viele davon in den Gewerken Metall/Elektro und Bau/Ausbau. Viele Inhaberinnen und "
             "Inhaber suchen in den nächsten Jahren eine Nachfolge – und alle Betriebe stehen vor "
             "der Digitalisierung.</p>"
         ),
-        _heading("Die Partner"),
+        heading("Die Partner"),
     ]
     for data in PARTNERS:
-        about_blocks.append(_heading(data["name"], "h3"))
-        about_blocks.append(_paragraph(f"<p>{data['description']}</p>"))
+        about_blocks.append(heading(data["name"], "h3"))
+        about_blocks.append(paragraph(f"<p>{data['description']}</p>"))
     about_blocks.append(
         {
             "type": "faq",
@@ -212,7 +207,7 @@ def ensure_pages(home: HomePage) -> dict[str, Page]:
             },
         }
     )
-    about = _ensure_child(
+    about = ensure_child(
         home,
         StandardPage,
         "buendnis",
@@ -222,74 +217,74 @@ def ensure_pages(home: HomePage) -> dict[str, Page]:
             "Sechs Partner aus Handwerk, Bildung, Wissenschaft und Kreativwirtschaft machen die "
             "Elberegion Meißen zum Innovationsstandort."
         ),
-        body=_body(about_blocks),
+        body=body(about_blocks),
     )
-    contact = _ensure_child(
+    contact = ensure_child(
         home,
         StandardPage,
         "kontakt",
         title="Kontakt",
         show_in_menus=True,
         teaser="So erreichen Sie die Innovationsakademie Handwerk.",
-        body=_body(
+        body=body(
             [
-                _paragraph(
+                paragraph(
                     "<p>Kreishandwerkerschaft Region Meißen<br>Innovationsakademie Handwerk<br>"
                     "Dresdner Straße 77<br>01662 Meißen</p>"
                 ),
-                _paragraph(
+                paragraph(
                     "<p>Telefon: 03521 4768-0<br>E-Mail: akademie@example.org</p>"
                     "<p>Montag bis Donnerstag 8–16 Uhr, Freitag 8–12 Uhr</p>"
                 ),
             ]
         ),
     )
-    imprint = _ensure_child(
+    imprint = ensure_child(
         home,
         StandardPage,
         "impressum",
         title="Impressum",
         teaser="Angaben gemäß § 5 DDG.",
-        body=_body(
+        body=body(
             [
-                _heading("Anbieter"),
-                _paragraph(
+                heading("Anbieter"),
+                paragraph(
                     "<p>Kreishandwerkerschaft Region Meißen (Körperschaft des öffentlichen "
                     "Rechts)<br>Dresdner Straße 77<br>01662 Meißen</p>"
                 ),
-                _paragraph(
+                paragraph(
                     "<p>Vertreten durch den Kreishandwerksmeister und die Geschäftsführung.<br>"
                     "Telefon: 03521 4768-0<br>E-Mail: akademie@example.org</p>"
                 ),
-                _heading("Förderung"),
-                _paragraph(
+                heading("Förderung"),
+                paragraph(
                     "<p>Das Bündnis wird vom Bundesministerium für Bildung und Forschung im "
                     "Programm „WIR! – Wandel durch Innovation in der Region“ gefördert.</p>"
                 ),
             ]
         ),
     )
-    privacy = _ensure_child(
+    privacy = ensure_child(
         home,
         StandardPage,
         "datenschutz",
         title="Datenschutz",
         teaser="Wie wir mit Ihren Daten umgehen.",
-        body=_body(
+        body=body(
             [
-                _heading("Verantwortliche Stelle"),
-                _paragraph(
+                heading("Verantwortliche Stelle"),
+                paragraph(
                     "<p>Kreishandwerkerschaft Region Meißen, Dresdner Straße 77, 01662 Meißen, "
                     "akademie@example.org.</p>"
                 ),
-                _heading("Keine Dienste Dritter"),
-                _paragraph(
+                heading("Keine Dienste Dritter"),
+                paragraph(
                     "<p>Diese Website lädt keine Schriften, Skripte oder Bilder von fremden "
                     "Servern und setzt keine Tracking-Cookies. Es werden nur technisch "
                     "notwendige Cookies verwendet.</p>"
                 ),
-                _heading("Kursanmeldungen"),
-                _paragraph(
+                heading("Kursanmeldungen"),
+                paragraph(
                     "<p>Für eine Anmeldung verarbeiten wir Name und E-Mail-Adresse sowie freiwillige "
                     "Angaben. Die Daten werden nach Ablauf der Aufbewahrungsfrist anonymisiert. "
                     "Sie haben das Recht auf Auskunft, Berichtigung und Löschung.</p>"
@@ -297,21 +292,21 @@ def ensure_pages(home: HomePage) -> dict[str, Page]:
             ]
         ),
     )
-    accessibility = _ensure_child(
+    accessibility = ensure_child(
         home,
         StandardPage,
         "barrierefreiheit",
         title="Erklärung zur Barrierefreiheit",
         teaser="Wir möchten, dass alle Menschen diese Website nutzen können.",
-        body=_body(
+        body=body(
             [
-                _paragraph(
+                paragraph(
                     "<p>Diese Website soll den Anforderungen der BITV 2.0 und der WCAG 2.1 "
                     "(Stufe AA) entsprechen. Sie ist mit der Tastatur bedienbar, hat "
                     "ausreichende Kontraste und funktioniert ohne JavaScript.</p>"
                 ),
-                _heading("Barriere melden"),
-                _paragraph(
+                heading("Barriere melden"),
+                paragraph(
                     "<p>Ist Ihnen eine Barriere aufgefallen? Schreiben Sie uns an "
                     "akademie@example.org oder rufen Sie uns an: 03521 4768-0.</p>"
                 ),
@@ -398,259 +393,11 @@ def ensure_users() -> list[tuple[str, str]]:
     return accounts
 
 
-BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def _at(year, month, day, hour=10):
-    return datetime(year, month, day, hour, 0, tzinfo=BERLIN)
-
-
-NEWS = [
-    {
-        "slug": "projektstart-wir-buendnis",
-        "title": "Projektstart: Das Handwerk als Innovationsmotor in der Elberegion Meißen",
-        "date": _at(2018, 4, 1),
-        "category": NewsCategory.PROJECT,
-        "partner": "Kreishandwerkerschaft Region Meißen",
-        "tags": ["WIR!", "Förderung", "Bündnis"],
-        "teaser": (
-            "Am 1. April 2018 ist das Bündnis gestartet. Das Bundesministerium für Bildung und "
-            "Forschung fördert es im Programm „WIR! – Wandel durch Innovation in der Region“."
-        ),
-        "image": "Projektstart des Bündnisses in Meißen",
-        "image_alt": "Grafik mit Werkzeug-Symbolen zum Projektstart des Bündnisses",
-        "body": [
-            _paragraph(
-                "<p>Mit dem 1. April 2018 beginnt für das Handwerk im Landkreis Meißen ein neues "
-                "Kapitel: Das Bündnis „Das Handwerk als Innovationsmotor in der Elberegion "
-                "Meißen“ wird im Programm „WIR! – Wandel durch Innovation in der Region“ des "
-                "Bundesministeriums für Bildung und Forschung (BMBF) gefördert.</p>"
-            ),
-            _heading("Worum es geht"),
-            _paragraph(
-                "<p>Im Landkreis Meißen gibt es 3.744 Handwerksbetriebe mit rund 22.000 "
-                "Beschäftigten. Schwerpunkte sind die Gewerke Metall/Elektro und Bau/Ausbau. "
-                "Viele Betriebe stehen vor der Digitalisierung, viele Inhaberinnen und Inhaber "
-                "suchen in den nächsten Jahren eine Nachfolge.</p>"
-            ),
-            _paragraph(
-                "<p>Das Bündnis will Betriebe dabei unterstützen – mit Weiterbildung, mit neuen "
-                "Ideen aus der Kreativwirtschaft und mit einer Innovationsakademie, die Kurse in "
-                "Riesa, Meißen und online anbietet.</p>"
-            ),
-        ],
-    },
-    {
-        "slug": "innovationskonferenz-riesa-2018",
-        "title": "Innovationskonferenz in Riesa: Handwerk trifft Wissenschaft und Kreative",
-        "date": _at(2018, 5, 31, 9),
-        "category": NewsCategory.EVENT,
-        "partner": "Berufsakademie Sachsen – Staatliche Studienakademie Riesa",
-        "tags": ["Konferenz", "Riesa", "Kreativwirtschaft"],
-        "teaser": (
-            "Am 31. Mai 2018 trafen sich in Riesa Handwerksbetriebe, Hochschulen und Kreative "
-            "zur ersten Innovationskonferenz des Bündnisses."
-        ),
-        "image": "Innovationskonferenz in Riesa",
-        "image_alt": "Grafik zur Innovationskonferenz mit Bühne und Publikum",
-        "body": [
-            _paragraph(
-                "<p>Rund hundert Gäste kamen am 31. Mai 2018 nach Riesa. In Vorträgen und "
-                "Werkstattrunden ging es um digitale Auftragsabwicklung, neue Geschäftsmodelle und "
-                "die Frage, wie Betriebe Fachkräfte gewinnen und halten.</p>"
-            ),
-            _heading("Ideen für die Akademie"),
-            _paragraph(
-                "<p>Viele Vorschläge der Teilnehmenden flossen direkt in die Planung der "
-                "Innovationsakademie ein: kurze Kurse am Abend, Angebote für Auszubildende und "
-                "ein eigener Schwerpunkt zur Betriebsnachfolge.</p>"
-            ),
-        ],
-    },
-    {
-        "slug": "partner-des-buendnisses",
-        "title": "Sechs Partner, ein Ziel: Das Bündnis stellt sich vor",
-        "date": _at(2018, 6, 14),
-        "category": NewsCategory.PROJECT,
-        "partner": "CONOSCOPE GmbH",
-        "tags": ["Bündnis"],
-        "teaser": (
-            "Handwerk, Bildung, Wissenschaft und Kreativwirtschaft: Wer im WIR!-Bündnis "
-            "zusammenarbeitet und was jeder Partner einbringt."
-        ),
-        "image": "Partner des Bündnisses",
-        "image_alt": "Grafik mit sechs verbundenen Kreisen für die Partner des Bündnisses",
-        "body": [
-            _paragraph(f"<p><b>{data['name']}</b>: {data['description']}</p>") for data in PARTNERS
-        ],
-    },
-    {
-        "slug": "handwerk-im-landkreis-meissen-in-zahlen",
-        "title": "Handwerk im Landkreis Meißen in Zahlen",
-        "date": _at(2018, 9, 20),
-        "category": NewsCategory.PRESS,
-        "partner": "Kreishandwerkerschaft Region Meißen",
-        "tags": ["Zahlen", "Fachkräfte"],
-        "teaser": (
-            "3.744 Betriebe, rund 22.000 Beschäftigte, Schwerpunkte Metall/Elektro und "
-            "Bau/Ausbau: die Hintergrunddaten zum Bündnis."
-        ),
-        "image": "Handwerk in Zahlen",
-        "image_alt": "Balkendiagramm als Symbol für Zahlen zum Handwerk",
-        "body": [
-            _paragraph(
-                "<p>Die Kreishandwerkerschaft Region Meißen vertritt 14 Innungen. Im Landkreis "
-                "arbeiten rund 22.000 Menschen in 3.744 Handwerksbetrieben. Besonders stark sind "
-                "die Gewerke Metall/Elektro und Bau/Ausbau.</p>"
-            ),
-            _paragraph(
-                "<p>Viele Betriebe sind klein und inhabergeführt. Für sie sind Digitalisierung "
-                "und die Nachfolge an der Spitze des Betriebs die großen Aufgaben der nächsten "
-                "Jahre.</p>"
-            ),
-        ],
-    },
-    {
-        "slug": "neue-kurse-digitalisierung",
-        "title": "Neue Kurse: Digitalisierung im Handwerksbetrieb",
-        "date": _at(2026, 9, 15),
-        "category": NewsCategory.COURSES,
-        "partner": "Qualifizierungszentrum Region Riesa GmbH",
-        "author": "Rita Redlich",
-        "tags": ["Digitalisierung", "Kurse"],
-        "featured": True,
-        "teaser": (
-            "Von der digitalen Baustellendokumentation bis zur Online-Terminvergabe: Die "
-            "Innovationsakademie startet neue Kurse in Riesa, Meißen und online."
-        ),
-        "image": "Neue Kurse zur Digitalisierung",
-        "image_alt": "Grafik mit Tablet und Werkzeug als Symbol für digitale Kurse",
-        "body": [
-            _paragraph(
-                "<p>Ab Herbst bietet die Innovationsakademie neue Kurse zur Digitalisierung an. "
-                "Sie dauern meist einen Abend oder einen Samstag und sind für Betriebe im "
-                "Landkreis Meißen kostenfrei.</p>"
-            ),
-            _paragraph("<p>Alle Termine und die Anmeldung finden Sie im Kurskatalog.</p>"),
-        ],
-    },
-    {
-        "slug": "abend-zur-betriebsnachfolge",
-        "title": "Abend zur Betriebsnachfolge: Wer übernimmt meinen Betrieb?",
-        "date": _at(2026, 10, 8, 18),
-        "category": NewsCategory.EVENT,
-        "partner": "SMILE – Gründerinitiative der Universität Leipzig",
-        "tags": ["Betriebsnachfolge", "Veranstaltung"],
-        "teaser": (
-            "Inhaberinnen und Inhaber, Nachfolgerinnen und Nachfolger trafen sich in Meißen: "
-            "ein Abend über Übergabe, Finanzierung und Vertrauen."
-        ),
-        "image": "Abend zur Betriebsnachfolge",
-        "image_alt": "Grafik mit zwei Händen, die einen Schlüssel übergeben",
-        "body": [
-            _paragraph(
-                "<p>Die Betriebsnachfolge ist für viele Handwerksbetriebe im Landkreis die "
-                "wichtigste Entscheidung der nächsten Jahre. Beim Abend in Meißen erzählten "
-                "zwei Meister, wie sie ihre Betriebe übergeben haben.</p>"
-            ),
-            _heading("Früh anfangen"),
-            _paragraph(
-                "<p>Der wichtigste Rat: früh anfangen. Eine gute Übergabe braucht drei bis fünf "
-                "Jahre Vorbereitung – von der Bewertung des Betriebs bis zur Einarbeitung.</p>"
-            ),
-        ],
-    },
-    {
-        "slug": "workshop-kreativwirtschaft",
-        "title": "Workshop: Handwerk trifft Kreativwirtschaft",
-        "date": _at(2026, 11, 5, 14),
-        "category": NewsCategory.EVENT,
-        "partner": "Kreatives Sachsen",
-        "tags": ["Kreativwirtschaft", "Innovation"],
-        "teaser": (
-            "Designerinnen, Entwickler und Handwerksbetriebe haben einen Tag lang an neuen "
-            "Produkten gearbeitet – mit überraschenden Ergebnissen."
-        ),
-        "image": "Workshop mit der Kreativwirtschaft",
-        "image_alt": "Grafik mit Stift und Hammer als Symbol für Kreative und Handwerk",
-        "body": [
-            _paragraph(
-                "<p>Im Workshop arbeiteten je ein Handwerksbetrieb und ein Team aus der "
-                "Kreativwirtschaft an einer Frage aus dem Betriebsalltag: Wie erreichen wir "
-                "junge Kundschaft? Wie erklären wir unsere Leistungen online?</p>"
-            ),
-        ],
-    },
-    {
-        "slug": "online-lernen-zwischen-baustellen",
-        "title": "Online lernen zwischen zwei Baustellen",
-        "date": _at(2026, 11, 18),
-        "category": NewsCategory.COURSES,
-        "author": "Tom Tischler",
-        "tags": ["Kurse", "Online"],
-        "teaser": (
-            "Kurze Online-Kurse am Abend: So passen Weiterbildung und Arbeitsalltag im "
-            "Handwerk zusammen."
-        ),
-        "image": "Online lernen im Handwerk",
-        "image_alt": "Grafik mit Laptop auf einer Werkbank",
-        "body": [
-            _paragraph(
-                "<p>Viele Kurse der Akademie gibt es auch online. Sie dauern höchstens zwei "
-                "Stunden und lassen sich vom Smartphone aus verfolgen.</p>"
-            ),
-        ],
-    },
-]
-
-
-def ensure_news(home: HomePage) -> NewsIndexPage:
-    """The news section (/aktuelles/) with the alliance's story so far."""
-    index = _ensure_child(
-        home,
-        NewsIndexPage,
-        "aktuelles",
-        title="Aktuelles",
-        show_in_menus=True,
-        intro=(
-            "<p>Neuigkeiten aus dem Bündnis und der Innovationsakademie: Projekt, "
-            "Veranstaltungen, Presse und neue Kurse.</p>"
-        ),
-    )
-    partners = {partner.name: partner for partner in Partner.objects.all()}
-    for data in NEWS:
-        if index.get_children().filter(slug=data["slug"]).exists():
-            continue
-        article = NewsPage(
-            slug=data["slug"],
-            title=data["title"],
-            date=data["date"],
-            category=data["category"],
-            featured=data.get("featured", False),
-            author_name=data.get("author", ""),
-            author_partner=partners.get(data.get("partner", "")),
-            teaser=data["teaser"],
-            lead_image=get_or_create_image(data["image"]),
-            lead_image_alt=data["image_alt"],
-            lead_image_credit="Innovationsakademie Handwerk",
-            body=_body(data["body"]),
-        )
-        article.tags.add(*data["tags"])
-        index.add_child(instance=article)
-        revision = article.save_revision()
-        revision.publish()
-        NewsPage.objects.filter(pk=article.pk).update(
-            first_published_at=data["date"], last_published_at=data["date"]
-        )
-    return index
-
-
 def load(stdout=None) -> dict:
     home = ensure_home_page()
     site = Site.objects.get(is_default_site=True)
     ensure_partners()
     pages = ensure_pages(home)
     ensure_site_settings(site, pages)
-    news = ensure_news(home)
     accounts = ensure_users()
-    return {"home": home, "site": site, "pages": pages, "news": news, "accounts": accounts}
+    return {"home": home, "site": site, "pages": pages, "accounts": accounts}

@@ -135,7 +135,7 @@ def _suggestion_pages(site, request):
 
     def suggestions():
         pages = searchable_pages(site).filter(
-            content_type__app_label__in=["courses", "home"],
+            content_type__app_label__in=["courses", "news"],
             content_type__model__in=["courseindexpage", "newsindexpage"],
         )
         return [

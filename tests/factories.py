@@ -182,7 +182,7 @@ class CourseDateFactory(factory.django.DjangoModelFactory):
 
 class NewsIndexPageFactory(wagtail_factories.PageFactory):
     class Meta:
-        model = "home.NewsIndexPage"
+        model = "news.NewsIndexPage"
 
     title = "Aktuelles"
     slug = "aktuelles"
@@ -190,7 +190,7 @@ class NewsIndexPageFactory(wagtail_factories.PageFactory):
 
 class NewsPageFactory(wagtail_factories.PageFactory):
     class Meta:
-        model = "home.NewsPage"
+        model = "news.NewsPage"
 
     title = factory.Sequence(lambda n: f"Meldung {n}")
     teaser = "Kurz gesagt: eine Neuigkeit aus dem Bündnis."

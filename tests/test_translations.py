@@ -9,16 +9,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PO = Path("locale/de/LC_MESSAGES/django.po")
-SOURCES = [
-    "academy",
-    "home",
-    "courses",
-    "enrolment",
-    "staffauth",
-    "templates",
-    "locale",
-    "manage.py",
-]
+# every app of the project (a folder with an apps.py), the templates and the catalogue
+APPS = sorted(path.parent.name for path in ROOT.glob("*/apps.py"))
+SOURCES = [*APPS, "templates", "locale", "manage.py"]
 
 
 def _copy_sources(target: Path) -> None:

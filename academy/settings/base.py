@@ -29,9 +29,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
-    # our apps, lowest layer first (enrolment -> courses -> home)
+    # our apps, highest layer first (enrolment -> courses -> home; news -> home)
     "enrolment",
     "courses",
+    "news",
     "home",
     "academy",  # operations commands, page cache signals
     "staffauth",  # second factor for staff on the admin sites

@@ -100,3 +100,16 @@ def pagination(context, page_obj, label=""):
         "label": label,
         "request": context.get("request"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def home_sections(context, slot):
+    """What the apps above home add to the home page (the catalogue's next dates, the
+    latest news): functions registered for the hook ``home_page_<slot>`` return HTML.
+    ``live`` sections are rendered on every request, ``content`` sections inside the
+    page's cached fragment. Home itself never imports those apps."""
+    from django.utils.safestring import mark_safe
+    from wagtail import hooks
+
+    parts = [render(context) for render in hooks.get_hooks(f"home_page_{slot}")]
+    return mark_safe("".join(str(part) for part in parts if part))  # noqa: S308 - rendered templates

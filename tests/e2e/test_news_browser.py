@@ -2,13 +2,8 @@ import json
 
 import pytest
 
-from home.demo import (
-    ensure_home_page,
-    ensure_news,
-    ensure_pages,
-    ensure_partners,
-    ensure_site_settings,
-)
+from home.demo import ensure_home_page, ensure_pages, ensure_partners, ensure_site_settings
+from news.demo import ensure_news
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

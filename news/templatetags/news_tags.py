@@ -2,7 +2,7 @@
 
 from django import template
 
-from home.models import NewsPage
+from news.models import NewsPage
 
 register = template.Library()
 
