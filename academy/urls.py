@@ -9,9 +9,9 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from academy import views as academy_views
-from news import feeds as news_feeds
 from home import media as home_media
 from home import views as home_views
+from news import feeds as news_feeds
 
 urlpatterns = [
     path("healthz/", home_views.healthz, name="healthz"),
