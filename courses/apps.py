@@ -9,16 +9,11 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from home.cache import bump_on_change
 
-        from . import editor_roles
         from .models import CourseDate, TargetGroup, Topic, Trade, Trainer
 
         # what catalogue pages show besides the pages themselves; free seats are
         # counted without a save and always rendered live
         bump_on_change(Topic, TargetGroup, Trade, Trainer, CourseDate)
-
-        # trainers' rights and the review workflow follow every material page saved,
-        # whichever code path saves it
-        editor_roles.connect()
 
         # a course is found by the places of its dates: a saved or removed date
         # updates its course's search entry (dates are not saved with the page)

@@ -227,7 +227,9 @@ class CourseFormat(models.TextChoices):
 
 class CoursePage(RoutablePageMixin, SeoMixin, Page):
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.MaterialPage"]
+    # Nothing below a course unless an app above adds its page type in its ready()
+    # (learning adds the course material).
+    subpage_types: list[str] = []
 
     teaser = models.TextField(_("Anreißer"), max_length=400)
     image = models.ForeignKey(
@@ -739,9 +741,3 @@ class CourseDate(models.Model):
     def is_multi_day(self) -> bool:
         return timezone.localtime(self.start).date() != timezone.localtime(self.end).date()
 
-
-# Course material (lesson pages and their access groups) lives in its own module.
-from .lessons import CourseAccess, LessonPage, MaterialPage  # noqa: E402, F401
-from .lessons import connect as _connect_lessons  # noqa: E402
-
-_connect_lessons(Trainer)

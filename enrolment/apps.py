@@ -8,9 +8,6 @@ class EnrolmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import (
-            learner,  # noqa: F401 - registers the sign-in mail's send-time content
-            signals,
-        )
+        from . import signals
 
         signals.connect()

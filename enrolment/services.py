@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CourseDate
 
-from . import learner
+from . import signals
 from .mail import queue_mail
 from .models import PERSON_FIELDS, PERSONAL_FIELDS, Enrolment, anonymised_value, normalise_email
 
@@ -202,7 +202,7 @@ def _promote(course_date: CourseDate, now) -> list[Enrolment]:
         _allocate(course_date, first, now)
         first.save(update_fields=["status", "seat_confirmed_at", "waitlist_position"])
         _close_waitlist_gap(course_date, position)
-        learner.sync_access(first.email)
+        signals.seats_changed.send(sender=Enrolment, email=first.email)
         queue_mail("promoted", first)
         promoted.append(first)
     return promoted
@@ -234,7 +234,7 @@ def confirm(enrolment_id: int, *, now=None) -> Outcome:
         enrolment.save(
             update_fields=["status", "email_confirmed_at", "seat_confirmed_at", "waitlist_position"]
         )
-        learner.link_user(enrolment)
+        signals.enrolment_confirmed.send(sender=Enrolment, enrolment=enrolment)
         queue_mail(result, enrolment)
         return Outcome(enrolment, result)
 
@@ -263,7 +263,7 @@ def cancel(enrolment_id: int, *, by: str = Enrolment.CancelledBy.PARTICIPANT, no
             _release_seat(course_date)
         elif previous == Enrolment.Status.WAITLISTED:
             _close_waitlist_gap(course_date, position)
-        learner.sync_access(enrolment.email)
+        signals.seats_changed.send(sender=Enrolment, email=enrolment.email)
         if previous != Enrolment.Status.PENDING:
             queue_mail("cancelled", enrolment)
         _promote(course_date, now)
@@ -301,7 +301,7 @@ def promote_waiting(enrolment_id: int, *, now=None) -> Outcome:
         _allocate(course_date, enrolment, now)
         enrolment.save(update_fields=["status", "seat_confirmed_at", "waitlist_position"])
         _close_waitlist_gap(course_date, position)
-        learner.sync_access(enrolment.email)
+        signals.seats_changed.send(sender=Enrolment, email=enrolment.email)
         queue_mail("promoted", enrolment)
         return Outcome(enrolment, "confirmed")
 
@@ -340,7 +340,7 @@ def staff_confirm(enrolment_id: int, *, now=None) -> Outcome:
         enrolment.save(
             update_fields=["status", "email_confirmed_at", "seat_confirmed_at", "waitlist_position"]
         )
-        learner.sync_access(enrolment.email)
+        signals.seats_changed.send(sender=Enrolment, email=enrolment.email)
         queue_mail(result, enrolment)
         return Outcome(enrolment, result)
 
@@ -369,7 +369,7 @@ def staff_enrol(course_date_id: int, data: dict, *, now=None) -> Outcome:
         )
         result = _allocate(course_date, enrolment, now)
         enrolment.save()
-        learner.sync_access(enrolment.email)
+        signals.seats_changed.send(sender=Enrolment, email=enrolment.email)
         queue_mail(result, enrolment)
         return Outcome(enrolment, result)
 
@@ -412,34 +412,50 @@ def close_waitlist(course_date_id: int, *, now=None) -> list[Enrolment]:
         return waiting
 
 
-def record_no_shows(course_date_id: int, *, now=None) -> list[Enrolment]:
-    """Once attendance of a date can no longer be recorded: confirmed participants
-    without a single attended session become no-shows and free their seat."""
-    from .attendance import attendance_closed
-
+def record_no_shows(course_date_id: int, is_absent, *, now=None) -> list[Enrolment]:
+    """Once a date has ended: confirmed participants for whom ``is_absent(enrolment)``
+    holds (the learning app knows the attendance) become no-shows and free their seat,
+    under the date's lock. Refused before the end of the date."""
     now = now or timezone.now()
     with transaction.atomic():
         course_date = _lock_date(course_date_id)
-        if not attendance_closed(course_date, now):
-            return []
-        absent = list(
-            course_date.enrolments.select_for_update()
-            .filter(status=Enrolment.Status.CONFIRMED)
-            .exclude(attendance__present=True)
-        )
+        if course_date.end > now:
+            raise EnrolmentError(_("Der Termin ist noch nicht zu Ende."))
+        absent = [
+            enrolment
+            for enrolment in course_date.enrolments.select_for_update().filter(
+                status=Enrolment.Status.CONFIRMED
+            )
+            if is_absent(enrolment)
+        ]
         for enrolment in absent:
             enrolment.status = Enrolment.Status.NO_SHOW
             enrolment.save(update_fields=["status"])
             _release_seat(course_date)
-            learner.sync_access(enrolment.email)
+            signals.seats_changed.send(sender=Enrolment, email=enrolment.email)
         return absent
 
 
-def close_dates(*, now=None) -> dict:
-    """The daily run: close the waitlists of dates that have started and record the
-    no-shows of dates whose attendance is closed. Runs twice safely."""
-    from .attendance import attendance_deadline_days
+def set_participation(enrolment: Enrolment, status: str) -> bool:
+    """Attendance moves a seat holder between confirmed, partly attended and attended;
+    all three hold the seat, so the counter stays. The caller holds the date's lock
+    (``lock_date``). Returns whether the status changed."""
+    if status not in Enrolment.SEAT_STATUSES or enrolment.status not in Enrolment.SEAT_STATUSES:
+        raise EnrolmentError(_("Nur wer einen Platz hat, kann teilnehmen."))
+    if enrolment.status == status:
+        return False
+    enrolment.status = status
+    enrolment.save(update_fields=["status"])
+    return True
 
+
+def lock_date(course_date_id: int) -> CourseDate:
+    """Lock a date's row for a change of its enrolments (inside a transaction)."""
+    return _lock_date(course_date_id)
+
+
+def close_waitlists(*, now=None) -> int:
+    """Close the waitlists of every date that has started. Runs twice safely."""
     now = now or timezone.now()
     started = (
         CourseDate.objects.filter(start__lte=now)
@@ -447,15 +463,7 @@ def close_dates(*, now=None) -> dict:
         .values_list("pk", flat=True)
         .distinct()
     )
-    closed = sum(len(close_waitlist(pk, now=now)) for pk in list(started))
-    ended = (
-        CourseDate.objects.filter(end__lt=now - timedelta(days=attendance_deadline_days()))
-        .filter(enrolments__status=Enrolment.Status.CONFIRMED)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-    no_shows = sum(len(record_no_shows(pk, now=now)) for pk in list(ended))
-    return {"waitlist_closed": closed, "no_shows": no_shows}
+    return sum(len(close_waitlist(pk, now=now)) for pk in list(started))
 
 
 def send_reminders(*, now=None) -> int:
@@ -565,7 +573,7 @@ def cancel_course_date(course_date_id: int, reason: str, *, now=None) -> list[En
             enrolment.save(
                 update_fields=["status", "cancelled_at", "cancelled_by", "waitlist_position"]
             )
-            learner.sync_access(enrolment.email)
+            signals.seats_changed.send(sender=Enrolment, email=enrolment.email)
             if not was_pending:
                 queue_mail("date_cancelled", enrolment)
         CourseDate.objects.filter(pk=course_date.pk).update(seats_confirmed=0)

@@ -6,8 +6,22 @@ seats now: the waitlist moves up, in the services' own transaction.
 """
 
 from django.db.models.signals import post_save
+from django.dispatch import Signal
 
 from courses.models import CourseDate
+
+#: A person's seats changed (confirmed, cancelled, moved up, no-show, erased):
+#: ``email``. Sent inside the transaction that changed them; the learning app keeps
+#: access to course material in step.
+seats_changed = Signal()
+
+#: An enrolment was confirmed for the first time by its person: ``enrolment``. The
+#: learning app creates the learner's account.
+enrolment_confirmed = Signal()
+
+#: The confirmation page was submitted by the person: ``request``, ``enrolment``.
+#: The learning app may sign the person in.
+confirmed_in_browser = Signal()
 
 
 def date_saved(sender, instance, created=False, raw=False, **kwargs):

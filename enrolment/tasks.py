@@ -11,14 +11,6 @@ def send_outgoing_mail(mail_pk: int) -> bool:
 
 
 @task()
-def send_signin_link(email: str) -> bool:
-    """Put a sign-in mail into the outbox if the address belongs to a learner."""
-    from .learner import queue_signin_mail
-
-    return queue_signin_mail(email)
-
-
-@task()
 def send_pending_mail() -> int:
     """Scheduled: retry due outbox rows."""
     from .mail import deliver, due_mail_ids

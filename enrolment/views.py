@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from courses.models import CourseDate
 
-from . import learner, ratelimit, services, tokens
+from . import ratelimit, services, signals, tokens
 from .forms import EnrolmentForm
 from .models import Enrolment
 
@@ -171,7 +171,9 @@ def confirm(request, token):
         if outcome.result in ("confirmed", "waitlisted") and not request.user.is_authenticated:
             # The first confirmation proves the address: sign a learner in (never
             # an account with a role or a password).
-            learner.sign_in_after_confirmation(request, outcome.enrolment.email)
+            signals.confirmed_in_browser.send(
+                sender=Enrolment, request=request, enrolment=outcome.enrolment
+            )
         return redirect(request.path)
     context = _state_context(enrolment, request)
     context["expired"] = enrolment.status == Enrolment.Status.EXPIRED or enrolment.is_expired()

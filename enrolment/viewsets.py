@@ -16,7 +16,6 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from courses.models import CourseDate, CoursePage, Topic
 
 from . import services
-from .certificate_admin import CertificateViewSet
 from .exports import safe_cell
 from .forms import StaffEnrolmentForm
 from .models import PERSON_FIELDS, Enrolment, OutgoingMail
@@ -335,4 +334,4 @@ class EnrolmentGroup(ModelViewSetGroup):
     menu_label = _("Anmeldungen")
     menu_icon = "group"
     menu_order = 250
-    items = [EnrolmentViewSet, CertificateViewSet, OutgoingMailViewSet]
+    items = [EnrolmentViewSet, OutgoingMailViewSet]

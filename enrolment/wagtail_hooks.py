@@ -9,12 +9,10 @@ from wagtail.permissions import register_permission_policy
 from courses.models import CourseDate, CoursePage
 
 from . import admin_views, dashboard, reports
-from .certificate_admin import CERTIFICATE_POLICY
-from .models import Certificate, OutgoingMail
+from .models import OutgoingMail
 from .viewsets import OUTBOX_POLICY, EnrolmentGroup
 
 register_permission_policy(OutgoingMail, OUTBOX_POLICY, exact_class=True)
-register_permission_policy(Certificate, CERTIFICATE_POLICY, exact_class=True)
 
 
 @hooks.register("register_admin_viewset")

@@ -215,7 +215,7 @@ def build_news(index, count, **fields):
 
 def build_material(course, lessons=("Lektion 1", "Lektion 2"), **fields):
     """A published "Kursmaterial" page below ``course`` with published lessons."""
-    from courses.lessons import LessonPage, MaterialPage
+    from learning.lessons import LessonPage, MaterialPage
 
     material = MaterialPage(title="Kursmaterial", slug="material", **fields)
     course.add_child(instance=material)
@@ -239,7 +239,7 @@ def build_private_document(course, title="Arbeitsblatt"):
     from django.core.files.base import ContentFile
     from wagtail.documents.models import Document
 
-    from courses.lessons import course_access
+    from learning.lessons import course_access
 
     return Document.objects.create(
         title=title,

@@ -29,7 +29,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
-    # our apps, highest layer first (enrolment -> courses -> home; news -> home)
+    # our apps, highest layer first (learning -> enrolment -> courses -> home;
+    # news -> home)
+    "learning",
     "enrolment",
     "courses",
     "news",
@@ -286,7 +288,7 @@ ENROLMENT_MAIL_MAX_ATTEMPTS = 8
 # (staffauth.policy.may_sign_in_by_link).
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
-    "enrolment.backends.LearnerLinkBackend",
+    "learning.backends.LearnerLinkBackend",
 ]
 SESAME_MAX_AGE = env_int("LEARNER_LINK_MINUTES", 15) * 60
 SESAME_ONE_TIME = True

@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import enrolment.models
+import learning.models
 
 
 class Migration(migrations.Migration):
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 (
                     "number",
                     models.CharField(
-                        default=enrolment.models._certificate_number,
+                        default=learning.models._certificate_number,
                         editable=False,
                         max_length=32,
                         unique=True,
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 (
                     "secret",
                     models.CharField(
-                        default=enrolment.models._calendar_secret, max_length=64, unique=True
+                        default=learning.models._calendar_secret, max_length=64, unique=True
                     ),
                 ),
                 (

@@ -103,13 +103,14 @@ def pagination(context, page_obj, label=""):
 
 
 @register.simple_tag(takes_context=True)
-def home_sections(context, slot):
-    """What the apps above home add to the home page (the catalogue's next dates, the
-    latest news): functions registered for the hook ``home_page_<slot>`` return HTML.
-    ``live`` sections are rendered on every request, ``content`` sections inside the
-    page's cached fragment. Home itself never imports those apps."""
+def sections(context, hook_name):
+    """An inclusion point: what apps above the page's own app add to it. Functions
+    registered for the Wagtail hook ``hook_name`` get the template context and return
+    HTML (e.g. the catalogue's next dates and the latest news on the home page, the
+    material outline on a course page), so a lower app never loads a higher app's
+    template tags."""
     from django.utils.safestring import mark_safe
     from wagtail import hooks
 
-    parts = [render(context) for render in hooks.get_hooks(f"home_page_{slot}")]
+    parts = [render(context) for render in hooks.get_hooks(hook_name)]
     return mark_safe("".join(str(part) for part in parts if part))  # noqa: S308 - rendered templates

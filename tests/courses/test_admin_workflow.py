@@ -8,9 +8,9 @@ from wagtail.models import WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 import courses.wagtail_hooks  # noqa: F401 - connects the material review signal
-from courses.editor_roles import REVIEW_WORKFLOW_NAME, ensure_all
-from courses.lessons import LessonPage
 from courses.models import CoursePage, Trainer
+from learning.editor_roles import REVIEW_WORKFLOW_NAME, ensure_all
+from learning.lessons import LessonPage
 from tests.factories import CoursePageFactory, UserFactory, build_material
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_trainer_opens_own_lesson_editor_only(client, setup):
     assert client.get(reverse("wagtailadmin_pages:edit", args=[own.pk])).status_code == 200
     material = setup["own_material"]
     response = client.get(reverse("wagtailadmin_pages:add_subpage", args=[material.pk]))
-    add_url = reverse("wagtailadmin_pages:add", args=["courses", "lessonpage", material.pk])
+    add_url = reverse("wagtailadmin_pages:add", args=["learning", "lessonpage", material.pk])
     assert response.status_code == 302 and response["Location"] == add_url
     assert client.get(add_url).status_code == 200
     for url in (
@@ -184,7 +184,7 @@ def test_staff_publish_course_pages_directly(client, setup):
 def test_new_material_page_gets_review_and_trainer_rights(catalogue):
     from wagtail.models import GroupPagePermission
 
-    from courses.lessons import course_access
+    from learning.lessons import course_access
 
     course = CoursePageFactory(parent=catalogue, title="Neuer Kurs", slug="neuer-kurs")
     course.save_revision().publish()

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import Collection
 
-from courses.lessons import STAFF_GROUP_NAME, add_participant, course_access
 from home.images import get_or_create_image
+from learning.lessons import STAFF_GROUP_NAME, add_participant, course_access
 from tests.enrolment.builders import course_page
 from tests.factories import TrainerFactory, UserFactory, build_material
 

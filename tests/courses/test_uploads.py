@@ -10,9 +10,9 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Collection, GroupCollectionPermission, UploadedFile
 
-from courses.lessons import course_access
 from courses.models import Trainer
 from home.images import render_png
+from learning.lessons import course_access
 from tests.enrolment.builders import course_page
 from tests.factories import UserFactory, build_private_document
 

@@ -30,7 +30,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
 
     def test_courses_live_in_the_catalogue_and_hold_only_their_material(self):
-        from courses.lessons import MaterialPage
+        from learning.lessons import MaterialPage
 
         self.assertAllowedParentPageTypes(CoursePage, {CourseIndexPage})
         self.assertAllowedSubpageTypes(CoursePage, {MaterialPage})

@@ -18,7 +18,19 @@ def _run_migration_function(module_name, function_name):
     module = importlib.import_module(f"enrolment.migrations.{module_name}")
     if hasattr(module, "_ensure_permissions"):
         module._ensure_permissions = lambda apps: None  # post_migrate made them after the flush
-    getattr(module, function_name)(django_apps, None)
+    getattr(module, function_name)(_TodaysApps(), None)
+
+
+class _TodaysApps:
+    """The app registry as the old data migrations name it (course material has
+    moved from courses to learning since)."""
+
+    moved = {"MaterialPage", "LessonPage", "CourseAccess"}
+
+    def get_model(self, app_label, model_name):
+        if model_name in self.moved:
+            app_label = "learning"
+        return django_apps.get_model(app_label, model_name)
 
 
 @pytest.fixture
@@ -26,8 +38,8 @@ def scene(live_server, settings):
     from wagtail.models import Site
 
     import courses.wagtail_hooks  # noqa: F401 - connects the material review signal
-    from courses.editor_roles import ensure_all
     from courses.models import CoursePage, Trainer
+    from learning.editor_roles import ensure_all
     from tests.enrolment.builders import confirmed, course_date, course_page
     from tests.factories import UserFactory, build_material
 
@@ -71,7 +83,7 @@ def open_action_menu(page):
 
 
 def test_editor_approves_a_trainers_change(browser_page, scene, client, settings):
-    from courses.lessons import LessonPage, course_access
+    from learning.lessons import LessonPage, course_access
     from tests.factories import UserFactory
 
     page = browser_page

@@ -15,8 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def attended(live_server, settings):
     from wagtail.models import Site
 
-    from enrolment import attendance, learner
     from enrolment.models import Enrolment
+    from learning import attendance, learner
     from tests.enrolment.builders import course_date, course_page, person
     from tests.factories import build_material
 

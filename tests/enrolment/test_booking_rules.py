@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from courses import import_dates
 from courses.models import CourseDate
-from enrolment import attendance, certificates, learner, services
-from enrolment.models import PERSONAL_FIELDS, Certificate, Enrolment, LessonProgress
+from enrolment import services
+from enrolment.models import PERSONAL_FIELDS, Enrolment
+from learning import attendance, certificates, learner
+from learning.models import Certificate, LessonProgress
 from tests.enrolment.builders import confirmed, course_date, course_page, person
 from tests.factories import build_material
 
@@ -152,10 +154,10 @@ def test_no_show_only_after_attendance_closed_and_it_frees_the_seat(settings):
     present, absent = confirmed(date, 1), confirmed(date, 2)
     with time_machine.travel(date.start + timedelta(hours=1)):
         attendance.record(date, {(present.pk, 0): True})
-        assert services.close_dates() == {"waitlist_closed": 0, "no_shows": 0}
+        assert attendance.close_dates() == {"waitlist_closed": 0, "no_shows": 0}
     with time_machine.travel(date.end + timedelta(days=settings.ATTENDANCE_EDIT_DAYS + 1)):
-        assert services.close_dates()["no_shows"] == 1
-        assert services.close_dates()["no_shows"] == 0  # twice is harmless
+        assert attendance.close_dates()["no_shows"] == 1
+        assert attendance.close_dates()["no_shows"] == 0  # twice is harmless
     absent.refresh_from_db()
     assert absent.status == "no_show"
     assert assert_seats(date) == 1
@@ -208,7 +210,7 @@ def test_the_waitlist_is_frozen_at_the_start_and_closed_with_a_mail(run):
         assert Enrolment.objects.get(pk=waiting[0].pk).status == "waitlisted"
         with pytest.raises(services.EnrolmentError):
             services.promote_waiting(waiting[0].pk)
-        result = run(services.close_dates)
+        result = run(attendance.close_dates)
     assert result["waitlist_closed"] == 2
     for enrolment in waiting:
         enrolment.refresh_from_db()
@@ -368,22 +370,22 @@ def test_staff_withdraw_with_a_reason_and_reissue(client):
     admin = UserFactory(username="chefin", is_staff=True, is_superuser=True)
     client.force_login(admin)
     listing = client.get(
-        reverse("enrolment_certificates:index"), {"course": enrolment.course_date.course.pk}
+        reverse("learning_certificates:index"), {"course": enrolment.course_date.course.pk}
     ).content.decode()
     assert certificate.number in listing
-    assert reverse("enrolment_certificates:revoke", args=[certificate.pk]) in listing
+    assert reverse("learning_certificates:revoke", args=[certificate.pk]) in listing
     # no reason: refused with a message, nothing changes
-    response = client.post(reverse("enrolment_certificates:revoke", args=[certificate.pk]), {})
+    response = client.post(reverse("learning_certificates:revoke", args=[certificate.pk]), {})
     assert response.status_code == 200
     certificate.refresh_from_db()
     assert certificate.is_valid
     # reissue: the old number is withdrawn, a new one is valid
-    client.post(reverse("enrolment_certificates:reissue", args=[certificate.pk]))
+    client.post(reverse("learning_certificates:reissue", args=[certificate.pk]))
     certificate.refresh_from_db()
     new = Certificate.objects.get(enrolment=enrolment, revoked_at__isnull=True)
     assert not certificate.is_valid and new.number != certificate.number
     client.post(
-        reverse("enrolment_certificates:revoke", args=[new.pk]),
+        reverse("learning_certificates:revoke", args=[new.pk]),
         {"reason": "Teilnahme nicht nachgewiesen"},
     )
     new.refresh_from_db()
@@ -391,7 +393,7 @@ def test_staff_withdraw_with_a_reason_and_reissue(client):
     page = client.get(reverse("certificates:verify", args=[new.number])).content.decode()
     assert "widerrufen" in page and "Teilnahme nicht nachgewiesen" not in page
     # staff cannot add or delete certificates by hand
-    assert client.get(reverse("enrolment_certificates:add")).status_code in (403, 302)
+    assert client.get(reverse("learning_certificates:add")).status_code in (403, 302)
 
 
 def test_certificate_numbers_are_found_without_hyphens_and_in_lower_case(client):
@@ -430,7 +432,8 @@ def test_anonymisation_export_and_staff_export_use_the_one_list_of_personal_fiel
 def test_one_calendar_uid_per_date_in_catalogue_mail_and_learner_feed(client, run):
     from icalendar import Calendar
 
-    from enrolment.models import LearnerCalendar, OutgoingMail
+    from enrolment.models import OutgoingMail
+    from learning.models import LearnerCalendar
 
     date = _two_day_date()
     enrolment = run(confirmed, date, 1)

@@ -16,8 +16,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from courses.models import CourseDate
-from enrolment import attendance, services
+from enrolment import services
 from enrolment.models import Enrolment
+from learning import attendance
 from tests.enrolment.builders import course_page, person
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +127,7 @@ class Sequence:
         return f"now {self.now:%d.%m. %H:%M}"
 
     def close_dates(self):
-        return services.close_dates()
+        return attendance.close_dates()
 
     def publish(self):
         revision = self.course.save_revision()

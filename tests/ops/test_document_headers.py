@@ -8,7 +8,7 @@ from django.utils.http import http_date
 from sesame.utils import get_token
 from wagtail.documents.models import Document
 
-from courses.lessons import add_participant
+from learning.lessons import add_participant
 from tests.enrolment.builders import course_page
 from tests.factories import UserFactory, build_private_document
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from sesame.utils import get_token
 
-from courses.lessons import STAFF_GROUP_NAME
-from enrolment import attendance, certificates, learner
 from enrolment.models import Enrolment
+from learning import attendance, certificates, learner
+from learning.lessons import STAFF_GROUP_NAME
 from tests.enrolment.builders import course_date, course_page, person
 from tests.factories import TrainerFactory, build_material, build_private_document
 from tests.ops.test_two_factor import PASSWORD, code_for
@@ -64,7 +64,7 @@ def world(settings):
         "certificate": reverse("learner:certificate", args=[enrolment.pk]),
         # staff download certificates from the admin's certificate list
         "staff certificate": reverse(
-            "enrolment_certificates:pdf", args=[certificates.issue(enrolment).pk]
+            "learning_certificates:pdf", args=[certificates.issue(enrolment).pk]
         ),
         "document": document,
     }
@@ -160,7 +160,7 @@ def test_staff_who_take_part_see_the_material_as_participants(client, world, set
     settings.STAFF_TWO_FACTOR = "required"
     staff = world["staff"]
     staff.groups.remove(Group.objects.get(name=STAFF_GROUP_NAME))
-    from courses.lessons import add_participant
+    from learning.lessons import add_participant
 
     add_participant(world["enrolment"].course_date.course, staff)
     sign_in(client, "redaktion")

@@ -1,0 +1,305 @@
+"""The learner area ("Mein Lernbereich") under /lernen/.
+
+Sign-in by a one-time link (django-sesame): the link's GET shows a button and
+changes nothing (mail scanners fetch links); only the POST signs in. Every
+page here is personal: ``never_cache`` sends ``Cache-Control: private, no-store``.
+"""
+
+import json
+
+from django import forms
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from enrolment import ratelimit
+from enrolment.models import Enrolment
+from enrolment.tokens import absolute, cancel_url
+
+from . import learner
+from .certificates import eligible, issue, pdf_response
+from .lessons import LessonPage, material_of
+from .models import Certificate, LearnerCalendar
+
+RATE_LIMITED = _(
+    "Es wurden in kurzer Zeit sehr viele Anmeldelinks angefordert. "
+    "Bitte versuchen Sie es in einer Stunde noch einmal."
+)
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Ihre E-Mail-Adresse"),
+        max_length=254,
+        help_text=_("Die Adresse, mit der Sie sich zu einem Kurs angemeldet haben."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+def _safe_next(request, default="learner:home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(default)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signin(request):
+    status = 200
+    if request.method == "POST":
+        form = SignInForm(request.POST)
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            if not learner.rate_limit_hit(
+                "ip", ratelimit.client_ip(request)
+            ) or not learner.rate_limit_hit("email", email.lower()):
+                form.add_error(None, RATE_LIMITED)
+                status = 429
+            else:
+                learner.request_signin_link(email)
+                return redirect("learner:signin_sent")
+        else:
+            status = 400
+    else:
+        form = SignInForm()
+    return render(
+        request,
+        "learning/signin.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=status,
+    )
+
+
+@never_cache
+def signin_sent(request):
+    return render(request, "learning/signin_sent.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def link(request, token):
+    if request.method == "POST":
+        # django-sesame checks signature, age and single use; login() then moves
+        # last_login on, which invalidates the link.
+        user = authenticate(request, sesame=token, scope="", max_age=None)
+        if user is None or not user.is_active:
+            return render(request, "learning/link_invalid.html", status=400)
+        login(request, user)
+        return redirect("learner:home")
+    return render(request, "learning/link.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signout(request):
+    if request.method == "POST":
+        user = request.user if request.user.is_authenticated else None
+        everywhere = request.POST.get("everywhere") == "1"
+        logout(request)
+        if user is not None and everywhere:
+            learner.sign_out_everywhere(user)
+        return redirect("learner:signed_out")
+    return render(request, "learning/signout.html")
+
+
+@never_cache
+def signed_out(request):
+    return render(request, "learning/signed_out.html")
+
+
+def _course_entries(user, enrolments):
+    """One entry per course: its enrolments, material, progress and certificate."""
+    courses = {}
+    for enrolment in enrolments:
+        course = enrolment.course_date.course
+        entry = courses.setdefault(course.pk, {"course": course, "enrolments": []})
+        entry["enrolments"].append(enrolment)
+    for entry in courses.values():
+        material = material_of(entry["course"])
+        entry["material"] = material
+        if material is not None:
+            lessons = list(material.lessons())
+            entry["progress"] = learner.course_progress(user, entry["course"], lessons)
+    return courses
+
+
+@never_cache
+@login_required
+def home(request):
+    now = timezone.now()
+    enrolments = list(learner.enrolments_of(request.user).order_by("course_date__start"))
+    upcoming, waitlisted, past = [], [], []
+    for enrolment in enrolments:
+        date = enrolment.course_date
+        date.calendar_url = None
+        if enrolment.status == Enrolment.Status.WAITLISTED and date.end >= now:
+            waitlisted.append(enrolment)
+        elif enrolment.status in Enrolment.SEAT_STATUSES and date.end >= now:
+            enrolment.cancel_link = cancel_url(enrolment)
+            course_url = date.course.get_url(request) or ""
+            enrolment.calendar_link = course_url + date.course.reverse_subpage(
+                "date_calendar", args=[date.pk]
+            )
+            upcoming.append(enrolment)
+        elif enrolment.status in Enrolment.SEAT_STATUSES:
+            enrolment.can_certificate = eligible(enrolment)
+            past.append(enrolment)
+    participating = [e for e in enrolments if e.status in learner.PARTICIPANT_STATUSES]
+    courses = _course_entries(request.user, participating)
+    calendar = LearnerCalendar.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "learning/home.html",
+        {
+            "upcoming": upcoming,
+            "waitlisted": waitlisted,
+            "past": past,
+            "courses": list(courses.values()),
+            "calendar_url": absolute(reverse("learner:calendar", args=[calendar.secret]))
+            if calendar
+            else "",
+            "trainer": getattr(request.user, "trainer_profile", None),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def lesson_done(request, page_id):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=page_id)
+    if not _may_view(lesson, request):
+        raise Http404
+    learner.set_done(request.user, lesson, request.POST.get("erledigt", "1") == "1")
+    return redirect(lesson.get_url(request) + "#lesson-done-heading")
+
+
+@never_cache
+@login_required
+@require_POST
+def quiz(request, page_id):
+    from .lessons import quiz_feedback
+
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=page_id)
+    if not _may_view(lesson, request):
+        raise Http404
+    block_id = request.POST.get("block", "")[:64]
+    answer = request.POST.get("antwort", "")
+    feedback = quiz_feedback(lesson.body, block_id, answer)
+    if feedback is None:
+        return redirect(lesson.get_url(request))
+    if feedback["correct"]:
+        learner.record_quiz(request.user, lesson, block_id)
+    return redirect(
+        f"{lesson.get_url(request)}?quiz={block_id}&antwort={feedback['answer']}#quiz-{block_id}"
+    )
+
+
+def _may_view(page, request) -> bool:
+    return all(r.accept_request(request) for r in page.get_view_restrictions())
+
+
+@never_cache
+@login_required
+def certificate_pdf(request, enrolment_id):
+    """The learner's own certificate (staff download any from the certificate list)."""
+    enrolment = get_object_or_404(
+        learner.enrolments_of(request.user).select_related("course_date__course"),
+        pk=enrolment_id,
+    )
+    certificate = issue(enrolment)
+    if certificate is None:
+        raise Http404
+    return pdf_response(certificate)
+
+
+def normalise_certificate_number(number: str) -> str:
+    """ABCD-EFGH-… as printed, whatever hyphens, spaces or case were typed."""
+    raw = "".join(ch for ch in number.upper() if ch.isalnum())[:16]
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+@never_cache
+def verify(request, number):
+    normalised = normalise_certificate_number(number[:64])
+    certificate = Certificate.objects.filter(number=normalised).first() if normalised else None
+    return render(
+        request,
+        "learning/verify.html",
+        {"certificate": certificate, "number": number[:32]},
+        status=200 if certificate else 404,
+    )
+
+
+@never_cache
+@login_required
+def data_export(request):
+    data = learner.export_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="meine-daten.json"'
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    protected = request.user.is_staff or request.user.is_superuser
+    if request.method == "POST" and not protected and request.POST.get("bestaetigt") == "1":
+        learner.delete_account(request.user)
+        logout(request)
+        return redirect("learner:deleted")
+    upcoming = list(
+        learner.enrolments_of(request.user).filter(status__in=Enrolment.ACTIVE_STATUSES)
+    )
+    return render(
+        request,
+        "learning/delete.html",
+        {"upcoming": upcoming, "protected": protected},
+    )
+
+
+@never_cache
+def deleted(request):
+    return render(request, "learning/deleted.html")
+
+
+@never_cache
+@login_required
+@require_POST
+def calendar_new(request):
+    """Create the personal calendar address, or replace it (the old one stops working)."""
+    LearnerCalendar.objects.filter(user=request.user).delete()
+    if request.POST.get("action") != "revoke":
+        LearnerCalendar.objects.create(user=request.user)
+    return redirect(reverse("learner:home") + "#kalender")
+
+
+@never_cache
+def calendar(request, secret):
+    from courses.ical import build_calendar
+
+    entry = get_object_or_404(LearnerCalendar.objects.select_related("user"), secret=secret)
+    # Seats held, and dates cancelled by the academy (shown as cancelled, so that
+    # calendar apps strike them instead of keeping a date that will not happen).
+    enrolments = learner.enrolments_of(entry.user).filter(
+        Q(status__in=Enrolment.SEAT_STATUSES) | Q(cancelled_by=Enrolment.CancelledBy.DATE_CANCELLED)
+    )
+    dates = [e.course_date for e in enrolments.order_by("course_date__start")]
+    ical = build_calendar(dates, str(_("Meine Kurse")), lambda course: absolute(course.url or "/"))
+    response = HttpResponse(ical.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="meine-kurse.ics"'
+    return response

@@ -1,0 +1,27 @@
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+
+from . import lessons
+from .certificate_admin import CERTIFICATE_POLICY, CertificateViewSet
+from .models import Certificate
+
+register_permission_policy(Certificate, CERTIFICATE_POLICY, exact_class=True)
+
+# Course material seen through a trainer's or staff role needs the second factor.
+hooks.register("before_serve_page", lessons.material_page_gate)
+hooks.register("before_serve_document", lessons.material_document_gate)
+
+
+@hooks.register("register_admin_viewset")
+def register_certificates():
+    return CertificateViewSet()
+
+
+@hooks.register("course_page_sections")
+def course_material_outline(context):
+    """The course page shows its material's lesson titles (links for participants)."""
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "learning/includes/material_titles.html", context.flatten(), request=context.get("request")
+    )
