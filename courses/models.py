@@ -740,4 +740,3 @@ class CourseDate(models.Model):
     @property
     def is_multi_day(self) -> bool:
         return timezone.localtime(self.start).date() != timezone.localtime(self.end).date()
-

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from courses.models import CourseDate, CoursePage
+from staffauth import policy
 
 from . import exports, services
 from .mail import resend
@@ -32,17 +33,9 @@ class StaffOnly:
         return super().dispatch(request, *args, **kwargs)
 
 
-def is_staff_user(user) -> bool:
-    return user.has_perm(StaffOnly.permission)
-
-
-def trains(user, course) -> bool:
-    """True if ``user`` is the account of one of the course's trainers."""
-    return (
-        user.is_authenticated
-        and course is not None
-        and course.trainers.filter(user_id=user.pk).exists()
-    )
+# who counts as staff or as a course's trainer: the one rule in staffauth.policy
+is_staff_user = policy.is_academy_staff
+trains = policy.trains
 
 
 def trainer_dates(user):

@@ -11,10 +11,9 @@ from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
 from courses.models import CourseDate
+from staffauth import policy
 
 from .models import Enrolment, OutgoingMail
-
-STAFF_PERMISSION = "enrolment.change_enrolment"
 
 
 def go_no_go_days() -> int:
@@ -31,7 +30,7 @@ def upcoming_dates(user, *, now=None, limit=10):
     """The next planned dates with seats and waitlist length (a trainer's own only)."""
     now = now or timezone.now()
     dates = CourseDate.objects.planned().upcoming(now)
-    if not user.has_perm(STAFF_PERMISSION):
+    if not policy.is_academy_staff(user):
         dates = dates.filter(course__trainers__user_id=user.pk).distinct()
     return list(with_counts(dates.select_related("course")).order_by("start", "pk")[:limit])
 
@@ -89,7 +88,7 @@ class UpcomingDatesPanel(DashboardPanel):
             date.below_minimum = date.pk in flagged
         context.update(
             dates=dates,
-            is_staff=self.request.user.has_perm(STAFF_PERMISSION),
+            is_staff=policy.is_academy_staff(self.request.user),
         )
         return context
 
@@ -143,5 +142,5 @@ PANELS = [GoNoGoPanel, UpcomingDatesPanel, MailFailuresPanel, NewestEnrolmentsPa
 
 
 def panels_for(request) -> list[Component]:
-    is_staff = request.user.has_perm(STAFF_PERMISSION)
+    is_staff = policy.is_academy_staff(request.user)
     return [panel(request) for panel in PANELS if is_staff or not panel.staff_only]

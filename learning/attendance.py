@@ -21,6 +21,7 @@ from django.utils import timezone
 from courses.models import CourseDate
 from enrolment import services
 from enrolment.models import Enrolment
+from staffauth import policy
 
 from . import learner
 from .models import Attendance
@@ -28,18 +29,10 @@ from .models import Attendance
 LISTED_STATUSES = (*Enrolment.SEAT_STATUSES, Enrolment.Status.NO_SHOW)
 
 
-def is_staff(user) -> bool:
-    from .lessons import STAFF_GROUP_NAME
-
-    return user.is_authenticated and (
-        user.is_superuser or user.groups.filter(name=STAFF_GROUP_NAME).exists()
-    )
-
-
 def dates_for(user):
     """The dates whose attendance ``user`` may see: staff all, trainers their own."""
     dates = CourseDate.objects.select_related("course")
-    if is_staff(user):
+    if policy.is_academy_staff(user):
         return dates
     trainer = getattr(user, "trainer_profile", None) if user.is_authenticated else None
     if trainer is None:

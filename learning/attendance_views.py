@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from staffauth import policy
 from staffauth.gate import second_factor
 
 from . import attendance, learner
@@ -29,7 +30,7 @@ def _date_or_404(request, date_id):
 def overview(request):
     dates = attendance.dates_for(request.user)
     if (
-        not attendance.is_staff(request.user)
+        not policy.is_academy_staff(request.user)
         and getattr(request.user, "trainer_profile", None) is None
     ):
         raise Http404

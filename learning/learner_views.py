@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from enrolment import ratelimit
 from enrolment.models import Enrolment
 from enrolment.tokens import absolute, cancel_url
+from staffauth import policy
 
 from . import learner
 from .certificates import eligible, issue, pdf_response
@@ -257,7 +258,7 @@ def data_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    protected = request.user.is_staff or request.user.is_superuser
+    protected = policy.has_role(request.user)
     if request.method == "POST" and not protected and request.POST.get("bestaetigt") == "1":
         learner.delete_account(request.user)
         logout(request)

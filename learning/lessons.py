@@ -37,8 +37,8 @@ from wagtail.search import index
 from wagtail.signals import page_published
 
 from home.blocks import CaptionedImageBlock, DocumentListBlock, RichTextBlock, VideoBlock
+from staffauth.policy import STAFF_GROUP_NAME  # noqa: E402
 
-STAFF_GROUP_NAME = "Redaktion"
 LESSON_CONTEXT_HOOK = "courses_lesson_context"
 #: what a course's trainers group may do in the course's collection (and only there)
 TRAINER_COLLECTION_PERMISSIONS = {

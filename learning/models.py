@@ -76,7 +76,9 @@ class QuizPass(models.Model):
 class Attendance(models.Model):
     """Present at one session (Kurstag) of the enrolment's date."""
 
-    enrolment = models.ForeignKey("enrolment.Enrolment", on_delete=models.CASCADE, related_name="attendance")
+    enrolment = models.ForeignKey(
+        "enrolment.Enrolment", on_delete=models.CASCADE, related_name="attendance"
+    )
     session = models.PositiveSmallIntegerField(_("Kurstag"), default=0)
     present = models.BooleanField(_("anwesend"), default=False)
     recorded_at = models.DateTimeField(_("Erfasst am"), default=timezone.now)
@@ -103,7 +105,9 @@ class Certificate(models.Model):
     a corrected certificate is a new one with a new number.
     """
 
-    enrolment = models.ForeignKey("enrolment.Enrolment", on_delete=models.CASCADE, related_name="certificates")
+    enrolment = models.ForeignKey(
+        "enrolment.Enrolment", on_delete=models.CASCADE, related_name="certificates"
+    )
     number = models.CharField(
         _("Nummer"), max_length=32, unique=True, default=_certificate_number, editable=False
     )

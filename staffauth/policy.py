@@ -46,6 +46,25 @@ def is_staff_user(user) -> bool:
     return bool(user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin"))
 
 
+#: The academy's staff: the group that runs catalogue, enrolments and news.
+STAFF_GROUP_NAME = "Redaktion"
+
+
+def is_academy_staff(user) -> bool:
+    """Academy staff (the group "Redaktion", or a superuser): all dates, all
+    participants, all course material."""
+    if not _signed_in(user):
+        return False
+    return user.is_superuser or user.groups.filter(name=STAFF_GROUP_NAME).exists()
+
+
+def trains(user, course) -> bool:
+    """The account is one of the course's trainers (Trainer → Benutzerkonto)."""
+    return (
+        _signed_in(user) and course is not None and course.trainers.filter(user_id=user.pk).exists()
+    )
+
+
 def register_trainer_check(check: Callable[[object], bool]) -> None:
     """Called by the app that knows trainers (in its ``ready()``): ``check(user)`` is
     true when the account belongs to a trainer."""
