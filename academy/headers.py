@@ -8,7 +8,7 @@ class PermissionsPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        policy = getattr(settings, "PERMISSIONS_POLICY", {})
+        policy = settings.PERMISSIONS_POLICY
         self.value = ", ".join(
             f"{feature}=({' '.join(origins)})" for feature, origins in policy.items()
         )

@@ -17,7 +17,7 @@ from .models import Enrolment, OutgoingMail
 
 
 def go_no_go_days() -> int:
-    return getattr(settings, "ENROLMENT_GO_NO_GO_DAYS", 14)
+    return settings.ENROLMENT_GO_NO_GO_DAYS
 
 
 def with_counts(queryset):

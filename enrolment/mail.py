@@ -51,7 +51,7 @@ SENDING_STALE_AFTER = timedelta(minutes=15)
 
 
 def max_attempts() -> int:
-    return getattr(settings, "ENROLMENT_MAIL_MAX_ATTEMPTS", 8)
+    return settings.ENROLMENT_MAIL_MAX_ATTEMPTS
 
 
 def backoff(attempts: int) -> timedelta:

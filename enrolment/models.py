@@ -44,7 +44,7 @@ def new_link_key() -> str:
 
 
 def pending_lifetime() -> timedelta:
-    return timedelta(hours=getattr(settings, "ENROLMENT_PENDING_HOURS", 48))
+    return timedelta(hours=settings.ENROLMENT_PENDING_HOURS)
 
 
 class Enrolment(models.Model):

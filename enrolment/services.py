@@ -45,7 +45,7 @@ class Outcome:
 
 
 def privacy_version() -> str:
-    return getattr(settings, "ENROLMENT_PRIVACY_VERSION", "1")
+    return settings.ENROLMENT_PRIVACY_VERSION
 
 
 def closed_reason(course_date: CourseDate, now=None) -> str | None:
@@ -63,7 +63,7 @@ def closed_reason(course_date: CourseDate, now=None) -> str | None:
 
 
 def cancellation_deadline(course_date: CourseDate):
-    hours = getattr(settings, "ENROLMENT_CANCELLATION_DEADLINE_HOURS", 24)
+    hours = settings.ENROLMENT_CANCELLATION_DEADLINE_HOURS
     return course_date.start - timedelta(hours=hours)
 
 
@@ -469,7 +469,7 @@ def close_waitlists(*, now=None) -> int:
 def send_reminders(*, now=None) -> int:
     """Queue one reminder per confirmed participant of dates starting soon. Runs twice safely."""
     now = now or timezone.now()
-    days = getattr(settings, "ENROLMENT_REMINDER_DAYS", 3)
+    days = settings.ENROLMENT_REMINDER_DAYS
     candidates = Enrolment.objects.filter(
         status=Enrolment.Status.CONFIRMED,
         reminder_sent_at__isnull=True,
@@ -518,7 +518,7 @@ def anonymise(enrolments, *, now=None) -> int:
 def anonymise_ended(*, days: int | None = None, now=None) -> int:
     now = now or timezone.now()
     if days is None:
-        days = getattr(settings, "ENROLMENT_RETENTION_DAYS", 365)
+        days = settings.ENROLMENT_RETENTION_DAYS
     return anonymise(
         Enrolment.objects.filter(course_date__end__lt=now - timedelta(days=days)), now=now
     )

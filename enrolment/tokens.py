@@ -44,7 +44,7 @@ def is_old_form(token: str, purpose: str) -> bool:
 
 
 def link_days() -> int:
-    return int(getattr(settings, "ENROLMENT_LINK_DAYS", 60))
+    return int(settings.ENROLMENT_LINK_DAYS)
 
 
 def valid_until(enrolment):

@@ -34,7 +34,7 @@ def parse_networks(entries: tuple[str, ...]) -> tuple:
 
 
 def trusted_networks() -> tuple:
-    return parse_networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+    return parse_networks(tuple(settings.TRUSTED_PROXIES or ()))
 
 
 def parse_address(value) -> Address | None:

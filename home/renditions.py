@@ -54,7 +54,7 @@ def prepare(images=None) -> int:
 def _image_saved(sender, instance, **kwargs):
     from .tasks import prepare_image_renditions
 
-    if getattr(settings, "RENDITIONS_ON_UPLOAD", True):
+    if settings.RENDITIONS_ON_UPLOAD:
         transaction.on_commit(lambda: prepare_image_renditions.enqueue(instance.pk))
 
 

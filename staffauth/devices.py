@@ -117,7 +117,7 @@ def confirm_device(device: TOTPDevice, code: str) -> CodeCheck:
 
 def new_backup_codes(user) -> list[str]:
     """Replaces the user's backup codes; returns the new ones (shown only once)."""
-    count = getattr(settings, "STAFF_TWO_FACTOR_BACKUP_CODES", 10)
+    count = settings.STAFF_TWO_FACTOR_BACKUP_CODES
     with transaction.atomic():
         StaticDevice.objects.filter(user=user).delete()
         device = StaticDevice.objects.create(user=user, name=BACKUP_NAME)

@@ -24,7 +24,7 @@ _trainer_checks: list[Callable[[object], bool]] = []
 
 def mode() -> str:
     """The configured mode (``STAFF_TWO_FACTOR``): off, optional or required."""
-    return getattr(settings, "STAFF_TWO_FACTOR", OPTIONAL)
+    return settings.STAFF_TWO_FACTOR
 
 
 def enabled() -> bool:

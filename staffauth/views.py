@@ -174,7 +174,7 @@ def setup(request):
             "next": target,
             "qr_code": devices.qr_code_data_uri(device),
             "manual_key": devices.manual_key(device),
-            "issuer": getattr(settings, "OTP_TOTP_ISSUER", ""),
+            "issuer": settings.OTP_TOTP_ISSUER,
             "account_name": user.get_username(),
             "required": policy.setup_required(),
         },

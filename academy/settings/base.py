@@ -22,6 +22,8 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 SECRET_KEY = env_str("SECRET_KEY")
 DEBUG = env_bool("DEBUG", False)
+# True only in academy.settings.production (the demo refuses to load there).
+IS_PRODUCTION = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The proxies in front (load balancer), as addresses or networks: only their
@@ -283,10 +285,13 @@ ATTENDANCE_REQUIRED_SHARE = float(env_str("ATTENDANCE_REQUIRED_SHARE", "1") or 1
 ENROLMENT_RATE_LIMIT = {"ip": (20, 3600), "email": (5, 3600)}  # (requests, seconds)
 ENROLMENT_MAIL_MAX_ATTEMPTS = 8
 
-# Learners: sign-in by one-time e-mail link (django-sesame). Links are for learners
-# only: accounts with a password, staff and trainers sign in with their password
+# Who can sign in, and how: the login throttle (django-axes, counted in the database
+# and so shared by all app servers) first, then passwords, then the learners'
+# one-time e-mail links (django-sesame). Links are for learners only: accounts with
+# a password, staff and trainers sign in with their password
 # (staffauth.policy.may_sign_in_by_link).
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "learning.backends.LearnerLinkBackend",
 ]
@@ -338,12 +343,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Login throttling (django-axes, counted in the database: shared by all app servers),
-# in front of whatever authentication backends are configured above.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    *globals().get("AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]),
-]
+# Login throttling (django-axes; its backend comes first in AUTHENTICATION_BACKENDS).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if getattr(settings, "IS_PRODUCTION", False):
+        if settings.IS_PRODUCTION:
             raise CommandError("Demo-Inhalte werden nicht in eine Produktionsumgebung geladen.")
         if options["if_empty"] and HomePage.objects.exists():
             self.stdout.write("Demo-Inhalte sind schon vorhanden.")
