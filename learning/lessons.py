@@ -19,7 +19,6 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks, hooks
 from wagtail.admin.panels import FieldPanel
@@ -447,7 +446,6 @@ def material_of(course) -> MaterialPage | None:
 # --- Keeping it in step --------------------------------------------------------
 
 
-@receiver(post_save, sender=MaterialPage, dispatch_uid="courses_restrict_material")
 def _material_saved(sender, instance, raw=False, **kwargs):
     if raw or instance.depth is None or instance.pk is None:
         return
@@ -457,7 +455,6 @@ def _material_saved(sender, instance, raw=False, **kwargs):
     restrict_material(instance)
 
 
-@receiver(page_published, dispatch_uid="courses_course_published_access")
 def _course_published(sender, instance, **kwargs):
     if sender.__name__ == "CoursePage":
         sync_trainers(instance)
@@ -471,4 +468,9 @@ def _trainer_saved(sender, instance, raw=False, **kwargs):
 
 
 def connect(trainer_model) -> None:
+    """Wired in LearningConfig.ready()."""
     post_save.connect(_trainer_saved, sender=trainer_model, dispatch_uid="courses_trainer_access")
+    post_save.connect(
+        _material_saved, sender=MaterialPage, dispatch_uid="courses_restrict_material"
+    )
+    page_published.connect(_course_published, dispatch_uid="courses_course_published_access")
