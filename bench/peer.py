@@ -30,6 +30,9 @@ DATA = BENCH_DIR / "peer"
 DB_PATH = DATA / "bakerydemo.sqlite3"
 #: what its production settings import and what serves it, beyond its base requirements
 EXTRA = ["gunicorn", "whitenoise"]
+#: the newest bakerydemo that installs and runs on Python 3.11: Wagtail 7.1, Django 5.2
+#: (after it: Wagtail 7.2, whose django-tasks 0.9 fails on 3.11, then Django 6.0, 3.12+)
+PYTHON_311_COMMIT = "e6d0fc1"
 
 
 class PeerError(Exception):
@@ -73,11 +76,21 @@ def _explain_pip_failure(output: str, requirements: Path) -> str:
     if "Requires-Python" in output:
         message.append(
             f"The pinned versions need a newer Python than {python}. Check out an older "
-            "commit of bakerydemo whose requirements this Python can install (before its "
-            "move to Django 6.0, which needs Python 3.12: e.g. 3c7e3af, Wagtail 7.2 and "
+            f"commit of bakerydemo that runs on Python {python} (its move to Django 6.0 "
+            f"needs Python 3.12; {PYTHON_311_COMMIT} is the last with Wagtail 7.1 and "
             "Django 5.2), or run the benchmark with a newer Python."
         )
     return "\n".join(message)
+
+
+def _explain_manage_failure(output: str) -> str:
+    if "django_tasks" in output and "super(type, obj)" in output:
+        return (
+            "\nIts django-tasks (0.9, pinned by Wagtail 7.2) cannot enqueue a task on Python "
+            "3.11 (RealOrangeOne/django-tasks#223, fixed in 0.11, which Wagtail 7.2 does not "
+            f"allow). Check out {PYTHON_311_COMMIT} (Wagtail 7.1, Django 5.2) instead."
+        )
+    return ""
 
 
 def ensure_venv(checkout: Path) -> None:
@@ -128,8 +141,11 @@ def _manage(checkout: Path, environment: dict, *args) -> None:
         text=True,
     )
     if result.returncode != 0:
-        tail = "\n".join((result.stdout + result.stderr).splitlines()[-15:])
-        raise PeerError(f"peer: manage.py {' '.join(args)} failed:\n{tail}")
+        output = result.stdout + result.stderr
+        tail = "\n".join(output.splitlines()[-15:])
+        raise PeerError(
+            f"peer: manage.py {' '.join(args)} failed:\n{tail}{_explain_manage_failure(output)}"
+        )
 
 
 def prepare(checkout: Path, secret_key: str) -> dict:
