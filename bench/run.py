@@ -258,6 +258,14 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def __enter__(self):
+        import socket
+
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                raise BenchFailure(
+                    f"{self.name}: port {self.port} is taken (another benchmark or server?); "
+                    "choose others with --port"
+                )
         output = None
         if self.log:
             output = open(self.log, "ab")  # noqa: SIM115 – handed to the server, closed with it
