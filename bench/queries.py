@@ -23,8 +23,17 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 
 def empty_caches() -> None:
-    for alias in settings.CACHES:
-        caches[alias].clear()
+    for alias, config in settings.CACHES.items():
+        if "django_redis" in config["BACKEND"]:
+            # Redis is shared: only this benchmark's keys (KEY_PREFIX), of every version
+            from django_redis import get_redis_connection
+
+            redis = get_redis_connection(alias)
+            keys = list(redis.scan_iter(match=f"{config['KEY_PREFIX']}:*", count=1000))
+            if keys:
+                redis.delete(*keys)
+        else:
+            caches[alias].clear()
 
 
 def visit(path):
