@@ -160,6 +160,7 @@ def prepare(checkout: Path, secret_key: str) -> dict:
     mark = json.loads(mark_path.read_text()) if mark_path.exists() else {}
     if mark != wanted or not DB_PATH.exists():
         print("Loading the peer's initial data (once) …", flush=True)
+        mark_path.unlink(missing_ok=True)  # written again only once loading has succeeded
         DB_PATH.unlink(missing_ok=True)
         _manage(checkout, environment, "migrate", "--noinput", "-v0")
         _manage(checkout, environment, "load_initial_data")
