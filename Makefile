@@ -71,9 +71,9 @@ test: install lint ## Lint plus the whole test suite (unit, integration, browser
 test-postgres: install ## The same suite on PostgreSQL (DATABASE_URL, default $(PG_URL))
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest -n 2 --dist loadfile
 
-bench: install ## Performance benchmark: seeded catalogue, gunicorn + production settings, wrk; writes var/bench/
+bench: install ## Performance benchmark: cold, warm and cached servers (gunicorn, production settings), wrk; writes var/bench/ (BENCH_ARGS="--database postgres --peer DIR")
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean: ## Remove generated files (venv, node_modules, build output, var/)
 	rm -rf $(VENV) node_modules static/build static_collected var

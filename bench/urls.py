@@ -2,25 +2,24 @@
 
 import json
 
-from bench.django_setup import setup
+from bench.django_setup import model, setup
 
 setup()
 
 from django.contrib.staticfiles.storage import staticfiles_storage  # noqa: E402
 
-from courses.models import CourseDate, CoursePage, Topic  # noqa: E402
-from news.models import NewsPage  # noqa: E402
-
 
 def main() -> None:
-    course = CoursePage.objects.live().filter(dates__isnull=False).order_by("pk").distinct()[7]
-    date = CourseDate.objects.open_for_enrolment().order_by("pk").first()
-    article = NewsPage.objects.live().order_by("-pk")[3]
-    topic = Topic.objects.order_by("pk").first()
+    course_page, course_date = model("CoursePage"), model("CourseDate")
+    news_page, topic = model("NewsPage"), model("Topic")
+    course = course_page.objects.live().filter(dates__isnull=False).order_by("pk").distinct()[7]
+    date = course_date.objects.open_for_enrolment().order_by("pk").first()
+    article = news_page.objects.live().order_by("-pk")[3]
+    first_topic = topic.objects.order_by("pk").first()
     urls = [
         ("home", "/"),
         ("catalogue", "/kurse/"),
-        ("catalogue_filtered", f"/kurse/?thema={topic.slug}&format=online"),
+        ("catalogue_filtered", f"/kurse/?thema={first_topic.slug}&format=online"),
         ("catalogue_page_5", "/kurse/?page=5"),
         ("course_page", course.url),
         ("news_index", "/aktuelles/"),
@@ -30,7 +29,7 @@ def main() -> None:
         ("baseline_static", staticfiles_storage.url("build/site.css")),
         ("baseline_django", "/ping/"),
     ]
-    print(json.dumps(urls))
+    print("BENCH-RESULT " + json.dumps(urls))
 
 
 if __name__ == "__main__":

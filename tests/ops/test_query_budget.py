@@ -2,19 +2,24 @@
 
 Every public page type is requested with 5 items and again with 50 (courses,
 dates, trainers, articles, partners, search hits). Counted twice each time:
-for the first visitor after a publish (every cached fragment of public content
-has just ended) and for every visitor after that. The page cache for anonymous
-visitors is off in the tests, so these are the uncached figures.
+for the first visitor with every cache empty (after a publish, a deploy or a
+restart of the cache, every cached fragment of public content has ended) and
+for every visitor after that. The page cache for anonymous visitors is off in
+the tests, so these are the uncached figures.
+
+The budget holds for both: the first visitor must be served fast without any
+cache (caches multiply speed, they do not hide slow code).
 """
 
 import datetime
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from home import cache as content_cache
 from home.images import get_or_create_image
 from tests.factories import (
     CourseDateFactory,
@@ -119,15 +124,24 @@ def _count(client, url):
     return len(queries)
 
 
+def _empty_caches():
+    """Every cache alias emptied: cached fragments, the content version that names them
+    (a new one starts, so no process finds its own copy of an old fragment either),
+    Wagtail's site root paths and rendition look-ups."""
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
+def _first_and_later(client, url):
+    client.get(url)  # renditions exist from here on, as after a deploy
+    _empty_caches()
+    first = _count(client, url)
+    return first, _count(client, url)
+
+
 def _counts(client, urls):
-    """Queries of the first visitor after a publish, and of the visitors after."""
-    counts = {}
-    for name, url in urls.items():
-        client.get(url)  # renditions and Wagtail's own caches exist from here on
-        content_cache.bump()
-        first = _count(client, url)
-        counts[name] = (first, _count(client, url))
-    return counts
+    """Queries of the first visitor with empty caches, and of the visitors after."""
+    return {name: _first_and_later(client, url) for name, url in urls.items()}
 
 
 def test_public_pages_stay_within_budget_whatever_they_show(client, home_page, site):
@@ -146,7 +160,39 @@ def test_public_pages_stay_within_budget_whatever_they_show(client, home_page, s
         slack = 4 if name == "search" else 0
         assert abs(after_publish - few[name][0]) <= slack, message
         assert later <= BUDGET, f"{name}: {later} queries (budget {BUDGET})"
-        assert later < after_publish or after_publish <= BUDGET
+        assert later <= after_publish, f"{name}: a warm cache costs queries ({message})"
+
+
+#: queries of the first visitor with empty caches where they exceed the budget, as
+#: measured (the same with 5 and 50 items). A strict xfail turns into a failure the day
+#: the page fits the budget: then remove its entry here.
+COLD_OVER_BUDGET = {
+    "home": 18,
+    "catalogue": 22,
+    "course_page": 23,
+    "news_index": 20,
+    "news_article": 23,
+    "search": 19,
+}
+COLD_PAGES = ["home", "catalogue", "course_page", "news_index", "news_article", "search"]
+
+
+def _cold_case(name):
+    if name not in COLD_OVER_BUDGET:
+        return name
+    reason = (
+        f"{name}: the first visitor with empty caches costs {COLD_OVER_BUDGET[name]} queries, "
+        f"budget {BUDGET} (the cold path is being reworked)"
+    )
+    return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=reason))
+
+
+@pytest.mark.parametrize("name", [_cold_case(name) for name in COLD_PAGES])
+def test_first_visitor_with_empty_caches_stays_within_budget(client, home_page, site, name):
+    content = Content(home_page, site)
+    content.grow(5)
+    first, _later = _first_and_later(client, content.urls()[name])
+    assert first <= BUDGET, f"{name}: {first} queries with empty caches (budget {BUDGET})"
 
 
 def test_fifty_items_are_really_shown(client, home_page, site):
