@@ -39,6 +39,7 @@ from home.models import SeoMixin
 
 from .forms import CourseDateForm
 from .panels import CourseDatesPanel
+from .signals import booking_changed
 
 
 class Topic(index.Indexed, models.Model):
@@ -468,6 +469,14 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
 
 
 class CourseDateQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Rows updated; a change of the booking state or the capacity (what a page
+        shows as free seats) is announced with ``booking_changed``."""
+        rows = super().update(**kwargs)
+        if rows and not {*CourseDate.BOOKING_FIELDS, "capacity"}.isdisjoint(kwargs):
+            booking_changed.send(sender=CourseDate)
+        return rows
+
     def upcoming(self, now=None):
         return self.filter(start__gte=now or timezone.now())
 
