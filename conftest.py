@@ -48,28 +48,21 @@ def _redis_when_marked(request):
         pytest.skip(problem)
     from django.core.cache import cache
 
-    from home.cache import clear_local
-
     settings = request.getfixturevalue("settings")
     settings.CACHES = redis_cache.cache_settings()
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     cache.clear()
-    clear_local()
     yield
     cache.clear()
-    clear_local()
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: cached fragments of public content name
-    pages by id, and ids come back after a test's rollback."""
+    """Each test starts with an empty cache: cached fragments name pages by id and
+    publish time, and both come back after a test's rollback."""
     from django.core.cache import cache
 
-    from home.cache import clear_local
-
     cache.clear()
-    clear_local()
 
 
 @pytest.fixture(autouse=True)

@@ -8,4 +8,7 @@ class AcademyConfig(AppConfig):
     verbose_name = "Innovationsakademie Handwerk"
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the system checks
+        from . import checks, pagecache  # noqa: F401 - checks registers the system checks
+
+        # publishing, content changes and seats taken end the cached pages
+        pagecache.connect()

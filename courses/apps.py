@@ -7,13 +7,13 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Kurskatalog")
 
     def ready(self):
-        from home.cache import bump_on_change
+        from home.cache import watch
 
         from .models import CourseDate, TargetGroup, Topic, Trade, Trainer
 
-        # what catalogue pages show besides the pages themselves; free seats are
-        # counted without a save and always rendered live
-        bump_on_change(Topic, TargetGroup, Trade, Trainer, CourseDate)
+        # what catalogue pages show besides the pages themselves (content version);
+        # free seats are counted by queryset updates and always rendered live
+        watch(Topic, TargetGroup, Trade, Trainer, CourseDate)
 
         # a course is found by the places of its dates: a saved or removed date
         # updates its course's search entry (dates are not saved with the page)

@@ -3,14 +3,14 @@
 The number of queries does not depend on how many courses or dates there are.
 """
 
+import hashlib
+
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from home import cache
-
-from .filters import MAX_SEARCH_LENGTH, CatalogueFilter, sorted_course_ids, upcoming_dates
+from .filters import MAX_SEARCH_LENGTH, CatalogueFilter, sorted_courses, upcoming_dates
 from .models import CoursePage
 
 PER_PAGE = 12
@@ -64,21 +64,27 @@ def catalogue_context(index_page, request) -> dict:
     data = _clean_query(request)
     if data:
         filterset = CatalogueFilter(data, queryset=index_page.courses(), request=request, now=now)
-        ids = filterset.sorted_ids()
+        shown = filterset.sorted_courses()
+        # the places offered, read with the filters
+        places = filterset.filters["ort"].extra["choices"]
     else:
         # nothing chosen (most visits): the filter form is built only if its cached
         # fragment is missing
         filterset = SimpleLazyObject(
             lambda: CatalogueFilter(None, queryset=index_page.courses(), request=request, now=now)
         )
-        ids = sorted_course_ids(index_page.courses(), now)
-    # order and count from the ids; only the page shown is loaded
-    page_obj = Paginator(ids, PER_PAGE).get_page(request.GET.get("page"))
-    page_obj.object_list = _cards(list(page_obj.object_list), now, request)
+        shown = sorted_courses(index_page.courses(), now)
+        # the places offered are those of these courses' dates
+        places = sorted(pk for pk, _published in shown)
+    # order and count from the ids; only the page shown is read, and only its dates
+    # unless the cached list is missing
+    page_obj = Paginator(shown, PER_PAGE).get_page(request.GET.get("page"))
+    cards, cards_key = _cards(list(page_obj.object_list), now)
     chips = active_filters(filterset, data) if data else []
     return {
         "filter": filterset,
-        "courses": page_obj,
+        "courses": cards,
+        "cards_key": cards_key,
         "page_obj": page_obj,
         "result_count": page_obj.paginator.count,
         "active_filters": chips,
@@ -87,47 +93,47 @@ def catalogue_context(index_page, request) -> dict:
             page_obj.number, on_each_side=1, on_ends=1
         ),
         "calendar_feed_url": index_page.calendar_feed_url(request),
-        "filter_state": _filter_state(data, now),
+        "filter_state": _filter_state(data, now, places),
     }
 
 
-def _cards(ids: list[int], now, request) -> list:
-    """The courses of one catalogue page, ready for their cards.
+def _cards(shown: list[tuple], now) -> tuple:
+    """The courses of one catalogue page, ready for their cards, and the key of their
+    cached list: each course's id, time of its last publish and what its card shows
+    of its next date (its seats: a seat taken shows at once).
 
     Every card shows its course's next date, so the dates are always read; the
-    course itself (title, teaser, image, topics) only for cards not in the cache."""
+    courses themselves (title, teaser, image, topics) only when the list is rendered."""
+    ids = [pk for pk, _published in shown]
     dates_by_course = {pk: [] for pk in ids}
     for date in (
         upcoming_dates(now).filter(course_id__in=ids).defer("sessions").order_by("start", "pk")
     ):
         dates_by_course[date.course_id].append(date)
     next_dates = {pk: _next_date(dates) for pk, dates in dates_by_course.items()}
-    states = {pk: _card_state(next_dates[pk]) for pk in ids}
-    uncached = [
-        ids[i] for i in cache.missing("course-card", [(pk, states[pk]) for pk in ids], request)
-    ]
-    courses = {
-        course.pk: course
-        for course in CoursePage.objects.filter(pk__in=uncached)
-        .defer_streamfields()  # a card shows none of the page body
-        .select_related("image")
-        .prefetch_related("topics", "image__renditions")
-    }
-    cards = []
-    for pk in ids:
-        course = courses.get(pk)
-        if course is None:
-            if pk not in uncached:
-                cards.append(cache.CachedItem(pk, card_state=states[pk]))
-            # else: deleted a moment ago, neither in the cache nor found
-            continue
-        course.upcoming_date_list = dates_by_course[pk]
-        for date in course.upcoming_date_list:
-            date.course = course
-        course.next_date = next_dates[pk]
-        course.card_state = states[pk]
-        cards.append(course)
-    return cards
+    key = tuple((pk, str(published), _card_state(next_dates[pk])) for pk, published in shown)
+
+    def load():
+        courses = {
+            course.pk: course
+            for course in CoursePage.objects.filter(pk__in=ids)
+            .defer_streamfields()  # a card shows none of the page body
+            .select_related("image")
+            .prefetch_related("topics", "image__renditions")
+        }
+        cards = []
+        for pk in ids:
+            course = courses.get(pk)
+            if course is None:  # deleted a moment ago
+                continue
+            course.upcoming_date_list = dates_by_course[pk]
+            for date in course.upcoming_date_list:
+                date.course = course
+            course.next_date = next_dates[pk]
+            cards.append(course)
+        return cards
+
+    return SimpleLazyObject(load), key
 
 
 def _next_date(dates):
@@ -136,8 +142,7 @@ def _next_date(dates):
 
 
 def _card_state(date) -> str:
-    """What a course card shows of its next date: part of the card's cache key, so a
-    seat taken shows at once."""
+    """What a course card shows of its next date."""
     if date is None:
         return "-"
     return (
@@ -146,12 +151,15 @@ def _card_state(date) -> str:
     )
 
 
-def _filter_state(data, now) -> str | None:
-    """The chosen filters as the cache key of the filter form (its months and places
-    change with the day). None – not cached – for free-text searches: every text
-    would be a new entry."""
+def _filter_state(data, now, places) -> str | None:
+    """The key of the cached filter form: the chosen filters, the day (its months and
+    places change with it) and the places offered – or, when the form is not built,
+    what they come from: the ids of the catalogue's courses. None – not cached – for
+    free-text searches: every text would be a new entry."""
     if "q" in data:
         return None
     chosen = sorted((name, sorted(values)) for name, values in data.lists())
-    state = f"{timezone.localdate(now)}|{chosen}"
-    return state if len(state) <= 500 else None
+    if len(str(chosen)) > 400:
+        return None
+    places = hashlib.sha256(repr(places).encode()).hexdigest()
+    return f"{timezone.localdate(now)}|{chosen}|{places}"

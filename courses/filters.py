@@ -10,12 +10,11 @@ from functools import partial
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, Min, OuterRef, Q
+from django.db.models import Exists, F, Min, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
-
-from home import cache
 
 from .models import CourseDate, CourseFormat, CoursePage, TargetGroup, Topic, Trade
 
@@ -74,14 +73,22 @@ class CheckboxFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
-def _taxonomy_choices(name: str) -> list[tuple[str, str]]:
-    def load():
-        return {
-            field: list(model.objects.values_list("slug", "name"))
-            for field, model in (("thema", Topic), ("zielgruppe", TargetGroup), ("gewerk", Trade))
-        }
+_TAXONOMIES = {"thema": Topic, "zielgruppe": TargetGroup, "gewerk": Trade}
 
-    return cache.remember("catalogue-choices", (), load)[name]
+
+def taxonomy_choices() -> dict[str, list[tuple[str, str]]]:
+    """Slug and name of every topic, target group and trade, in their order: one query."""
+    parts = [
+        model.objects.order_by()
+        .annotate(field=Value(field), position=Value(position))
+        .values_list("position", "field", "sort_order", "name", "slug")
+        for position, (field, model) in enumerate(_TAXONOMIES.items())
+    ]
+    rows = parts[0].union(*parts[1:], all=True).order_by("position", "sort_order", "name")
+    choices = {field: [] for field in _TAXONOMIES}
+    for _position, field, _order, name, slug in rows:
+        choices[field].append((slug, name))
+    return choices
 
 
 class CatalogueFilter(django_filters.FilterSet):
@@ -151,29 +158,25 @@ class CatalogueFilter(django_filters.FilterSet):
     @property
     def form(self):
         form = super().form
-        if not getattr(form, "_choices_from_cache", False):
-            # checkboxes of topics, target groups and trades: the same for every
-            # visitor until an editor changes them, read only when the form is
-            # rendered (validation still asks the database)
-            for name in ("thema", "zielgruppe", "gewerk"):
-                form.fields[name].widget.choices = partial(_taxonomy_choices, name)
-            form._choices_from_cache = True
+        if not getattr(form, "_choices_as_pairs", False):
+            # checkboxes of topics, target groups and trades: slug and name only, all
+            # three read at once when the form is rendered (validation still asks for
+            # the objects)
+            choices = SimpleLazyObject(taxonomy_choices)
+            for name in _TAXONOMIES:
+                form.fields[name].widget.choices = partial(choices.__getitem__, name)
+            form._choices_as_pairs = True
         return form
 
     def location_choices(self) -> list[tuple[str, str]]:
-        def cities():
-            return list(
-                upcoming_dates(self.now)
-                .filter(is_online=False, course__live=True)
-                .exclude(city="")
-                .values_list("city", flat=True)
-                .distinct()
-                .order_by("city")
-            )
-
-        # the places of upcoming dates change with a date saved (a new content version)
-        # or with the day, when the last date in a place has begun
-        places = cache.remember("catalogue-cities", (timezone.localdate(self.now),), cities)
+        places = (
+            upcoming_dates(self.now)
+            .filter(is_online=False, course__live=True)
+            .exclude(city="")
+            .values_list("city", flat=True)
+            .distinct()
+            .order_by("city")
+        )
         return [*((city, city) for city in places), (ONLINE, _("Online"))]
 
     def _with_date(self, qs, **conditions):
@@ -232,14 +235,14 @@ class CatalogueFilter(django_filters.FilterSet):
     def invalid_fields(self) -> list[str]:
         return list(self.form.errors) if self.is_bound else []
 
-    def sorted_ids(self) -> list[int]:
-        return sorted_course_ids(self.qs, self.now, self.sort)
+    def sorted_courses(self) -> list[tuple]:
+        return sorted_courses(self.qs, self.now, self.sort)
 
 
-def sorted_course_ids(courses, now, sort="termin") -> list[int]:
-    """The ids of the courses in the chosen order, from one small query (grouped by the
-    id, not by every column of the page): by next date (courses without one last) or
-    by title."""
+def sorted_courses(courses, now, sort="termin") -> list[tuple]:
+    """``(id, time of the last publish)`` of the courses in the chosen order, from one
+    small query (grouped by the id, not by every column of the page): by next date
+    (courses without one last) or by title."""
     ids = courses.order_by().values("pk")
     if sort == "titel":
         ids = ids.order_by("title", "pk")
@@ -251,4 +254,4 @@ def sorted_course_ids(courses, now, sort="termin") -> list[int]:
         ids = ids.annotate(next_start=next_start).order_by(
             F("next_start").asc(nulls_last=True), "title", "pk"
         )
-    return list(ids.values_list("pk", flat=True))
+    return list(ids.values_list("pk", "last_published_at"))

@@ -34,11 +34,12 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BodyBlock
-from home.cache import public_pages
 from home.models import SeoMixin
+from home.visibility import public_pages
 
 from .forms import CourseDateForm
 from .panels import CourseDatesPanel
+from .signals import booking_changed
 
 
 class Topic(index.Indexed, models.Model):
@@ -433,6 +434,40 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
             return []
         return list(CourseDate.objects.filter(course=self).upcoming(now).order_by("start", "pk"))
 
+    @cached_property
+    def _taxonomy(self) -> dict:
+        """The course's topics, target groups and trades, each in its order: one query
+        (a union of the three) instead of one per kind."""
+        kinds = (("topics", Topic), ("target_groups", TargetGroup), ("trades", Trade))
+        parts = [
+            model.objects.filter(courses=self)
+            .order_by()
+            .annotate(
+                kind=models.Value(position),
+                extra_colour=models.Value("") if model is not Topic else models.F("colour"),
+                extra_icon=models.Value("") if model is not Topic else models.F("icon"),
+            )
+            .values_list("kind", "sort_order", "name", "pk", "slug", "extra_colour", "extra_icon")
+            for position, (_name, model) in enumerate(kinds)
+        ]
+        rows = parts[0].union(*parts[1:], all=True).order_by("kind", "sort_order", "name")
+        found = {name: [] for name, _model in kinds}
+        for kind, order, name, pk, slug, colour, icon in rows:
+            field, model = kinds[kind]
+            extra = {"colour": colour, "icon": icon} if model is Topic else {}
+            found[field].append(model(pk=pk, name=name, slug=slug, sort_order=order, **extra))
+        return found
+
+    def taxonomy(self, request=None) -> dict:
+        if not self.pk or getattr(request, "is_preview", False):
+            # a preview shows the choices of the draft, which the database does not hold
+            return {
+                "topics": list(self.topics.all()),
+                "target_groups": list(self.target_groups.all()),
+                "trades": list(self.trades.all()),
+            }
+        return self._taxonomy
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         page_url = self.get_url(request) or ""
@@ -442,13 +477,18 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
             if date.pk:
                 date.calendar_url = page_url + self.reverse_subpage("date_calendar", args=[date.pk])
         # Read only when a template fragment is rendered, not when it comes from the
-        # cache of public content (the dates above are always read: they show seats).
+        # cache (the dates above are always read: they show seats).
         context.update(
             dates=dates,
+            # what the structured data says of each date (its availability)
+            dates_state=tuple(
+                (d.pk, d.status, d.capacity, d.seats_confirmed, d.is_open_for_enrolment)
+                for d in dates
+            ),
             next_date=next((d for d in dates if d.is_open_for_enrolment), None),
-            topic_list=SimpleLazyObject(lambda: list(self.topics.all())),
-            target_group_list=SimpleLazyObject(lambda: list(self.target_groups.all())),
-            trade_list=SimpleLazyObject(lambda: list(self.trades.all())),
+            topic_list=SimpleLazyObject(lambda: self.taxonomy(request)["topics"]),
+            target_group_list=SimpleLazyObject(lambda: self.taxonomy(request)["target_groups"]),
+            trade_list=SimpleLazyObject(lambda: self.taxonomy(request)["trades"]),
             trainer_list=SimpleLazyObject(
                 lambda: list(
                     self.trainers.select_related("partner", "photo").prefetch_related(
@@ -470,6 +510,14 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
 
 
 class CourseDateQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Rows updated; a change of the booking state or the capacity (what a page
+        shows as free seats) is announced with ``booking_changed``."""
+        rows = super().update(**kwargs)
+        if rows and not {*CourseDate.BOOKING_FIELDS, "capacity"}.isdisjoint(kwargs):
+            booking_changed.send(sender=CourseDate)
+        return rows
+
     def upcoming(self, now=None):
         return self.filter(start__gte=now or timezone.now())
 

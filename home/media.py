@@ -10,10 +10,9 @@ and reviewers see their thumbnails); its responses are ``Cache-Control:
 private``. Everyone else gets 404, as for a file that belongs to no image:
 a path reveals nothing, and leftovers are never served.
 
-Which image a file belongs to is kept in the content cache (saving or deleting
-an image moves the content version on); the privacy of its collection is read
-from the database on every request, so a restriction added or an image moved
-counts at once. A web server in front must therefore never serve ``MEDIA_ROOT``
+Which image a file belongs to and the privacy of its collection are read from the
+database on every request, so a restriction added or an image moved counts at
+once. A web server in front must therefore never serve ``MEDIA_ROOT``
 itself (docs/deployment.md).
 """
 
@@ -28,17 +27,12 @@ from wagtail.images import get_image_model
 from wagtail.models import CollectionViewRestriction
 from wagtail.permissions import policy_registry
 
-from . import cache as content_cache
-
 PUBLIC_MAX_AGE = 30 * 24 * 3600
 PRIVATE_MAX_AGE = 3600
 
 
-class _NoImage(Exception):
-    """The file belongs to no image (not remembered: its rendition may come later)."""
-
-
-def _find_image_id(name: str) -> int:
+def image_id_for(name: str) -> int | None:
+    """The id of the image whose original or rendition is stored under ``name``."""
     model = get_image_model()
     if name.startswith("original_images/"):
         found = model.objects.filter(file=name).values_list("pk", flat=True)
@@ -46,18 +40,7 @@ def _find_image_id(name: str) -> int:
         found = (
             model.get_rendition_model().objects.filter(file=name).values_list("image_id", flat=True)
         )
-    pk = found.first()
-    if pk is None:
-        raise _NoImage(name)
-    return pk
-
-
-def image_id_for(name: str) -> int | None:
-    """The id of the image whose original or rendition is stored under ``name``."""
-    try:
-        return content_cache.remember("media-image", (name,), lambda: _find_image_id(name))
-    except _NoImage:
-        return None
+    return found.first()
 
 
 def restrictions_of(image_id: int) -> list[CollectionViewRestriction]:

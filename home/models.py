@@ -1,9 +1,6 @@
 """The site's ground floor: home page, standard pages, partners and site settings."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.http import Http404
-from django.urls import Resolver404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -11,35 +8,13 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import (
-    Page,
-    PageViewRestriction,
-    PreviewableMixin,
-)
+from wagtail.models import Page, PreviewableMixin
 from wagtail.search import index
 
 from .blocks import BodyBlock
-from .cache import restrictions
 
 
-class CachedViewRestrictionsMixin:
-    """Wagtail asks every served page for its view restrictions: two queries, although
-    almost no public page has any. This answers from the cached list of restricted
-    pages (see ``home.cache``) and leaves aliases to Wagtail's own rule."""
-
-    def get_view_restrictions(self):
-        known = restrictions()
-        steplen = self.steplen
-        along_path = {self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)}
-        if self.alias_of_id or along_path.intersection(known["aliases"]):
-            return super().get_view_restrictions()
-        ids = [pk for pk, path in known["restricted"] if path in along_path]
-        if not ids:
-            return PageViewRestriction.objects.none()
-        return PageViewRestriction.objects.filter(pk__in=ids)
-
-
-class SeoMixin(CachedViewRestrictionsMixin, models.Model):
+class SeoMixin(models.Model):
     """Search-engine text and a sharing image for any page."""
 
     meta_description = models.CharField(
@@ -75,60 +50,7 @@ class SeoMixin(CachedViewRestrictionsMixin, models.Model):
         return image.default_alt_text if image is not None else ""
 
 
-class DirectRoutingMixin:
-    """Route a request with one query for the whole path, not two per level.
-
-    Wagtail's own ``Page.route`` asks the database for each path segment's child
-    and then for its specific page. A site root with this mixin looks up every
-    page along the path at once and asks only the page where routing stops –
-    the deepest page found, or an earlier page whose own sub-routes
-    (``RoutablePageMixin``) answer the rest, which win over child pages as in
-    Wagtail – to route the remainder in the usual way.
-    """
-
-    def route(self, request, path_components):
-        if not path_components:
-            return super().route(request, path_components)
-        prefixes = [
-            self.url_path + "/".join(path_components[:length]) + "/"
-            for length in range(1, len(path_components) + 1)
-        ]
-        along_path = (
-            Page.objects.filter(url_path__in=prefixes, path__startswith=self.path)
-            .order_by("depth")
-            .values_list("pk", "depth", "content_type_id")
-        )
-        stop = None
-        for position, (pk, depth, content_type_id) in enumerate(along_path):
-            if depth != self.depth + position + 1:
-                break
-            model = ContentType.objects.get_for_id(content_type_id).model_class()
-            remaining = path_components[position + 1 :]
-            stop = (pk, model, remaining)
-            if remaining and _answers_sub_route(model, remaining):
-                break
-        if stop is None or stop[1] is None:
-            raise Http404
-        pk, model, remaining = stop
-        try:
-            page = model.objects.get(pk=pk)
-        except model.DoesNotExist as error:
-            raise Http404 from error
-        return page.route(request, remaining)
-
-
-def _answers_sub_route(model, path_components) -> bool:
-    get_resolver = getattr(model, "get_resolver", None)
-    if get_resolver is None:
-        return False
-    try:
-        get_resolver().resolve("/" + "/".join(path_components) + "/")
-    except (Resolver404, Http404):
-        return False
-    return True
-
-
-class HomePage(DirectRoutingMixin, SeoMixin, Page):
+class HomePage(SeoMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
@@ -297,6 +219,9 @@ class SiteSettings(BaseSiteSetting):
             heading=_("Rechtliche Seiten"),
         ),
     ]
+
+    #: the footer links the legal pages: read with the settings, in one query
+    select_related = ["imprint_page", "privacy_page", "accessibility_page"]
 
     class Meta:
         verbose_name = _("Website-Einstellungen")

@@ -16,7 +16,7 @@ from django.db import NotSupportedError, ProgrammingError, connection, transacti
 from wagtail.models import Page
 from wagtail.search.query import Fuzzy
 
-from .cache import public_pages
+from .visibility import public_pages
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 200

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page, Site
 
-from .cache import remember, remember_many
 from .search import clean_query, search_pages, searchable_pages
 
 SEARCH_RESULTS_PER_PAGE = 10
@@ -77,23 +76,27 @@ def _promotions(query, site):
 
 
 def _hits(pages, request):
-    """Title, address, type and teaser of each page shown; kept until the next publish."""
-    pages_by_id = {page.pk: page for page in pages}
-
-    def describe(ids):
-        specific = Page.objects.filter(pk__in=ids).specific()
-        return {
-            page.pk: {
-                "title": page.title,
-                "url": page.get_url(request),
-                "type": str(_type_label(page.content_type_id)),
-                "teaser": _teaser(page),
-            }
-            for page in specific
+    """Title, address, type and teaser of each page shown: one query per page type."""
+    ids_by_type = {}
+    for page in pages:
+        ids_by_type.setdefault(page.content_type_id, []).append(page.pk)
+    specific = {}
+    for content_type_id, ids in ids_by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
+        found = model._default_manager.filter(pk__in=ids)
+        if hasattr(found, "defer_streamfields"):
+            found = found.defer_streamfields()
+        specific.update((page.pk, page) for page in found)
+    return [
+        {
+            "title": page.title,
+            "url": page.get_url(request),
+            "type": str(_type_label(page.content_type_id)),
+            "teaser": _teaser(page),
         }
-
-    described = remember_many("search-hit", list(pages_by_id), describe, request=request)
-    return [described[pk] for pk in pages_by_id if pk in described]
+        for page in (specific.get(page.pk) for page in pages)
+        if page is not None
+    ]
 
 
 @require_GET
@@ -132,14 +135,8 @@ def search(request):
 
 def _suggestion_pages(site, request):
     """Course catalogue and news section, for the empty state (found by type, not import)."""
-
-    def suggestions():
-        pages = searchable_pages(site).filter(
-            content_type__app_label__in=["courses", "news"],
-            content_type__model__in=["courseindexpage", "newsindexpage"],
-        )
-        return [
-            {"title": page.title, "url": page.get_url(request)} for page in pages.order_by("path")
-        ]
-
-    return remember("search-suggestions", (), suggestions, request=request)
+    pages = searchable_pages(site).filter(
+        content_type__app_label__in=["courses", "news"],
+        content_type__model__in=["courseindexpage", "newsindexpage"],
+    )
+    return [{"title": page.title, "url": page.get_url(request)} for page in pages.order_by("path")]

@@ -5,6 +5,7 @@ nothing above it; articles name courses as pages of the type "courses.CoursePage
 without importing the catalogue.
 """
 
+import hashlib
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -28,8 +29,8 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 
 from home.blocks import NewsBodyBlock
-from home.cache import CachedItem, missing, public_pages, remember
 from home.models import SeoMixin
+from home.visibility import public_pages
 
 
 class NewsCategory(models.TextChoices):
@@ -62,15 +63,16 @@ class NewsPageQuerySet(PageQuerySet):
 NewsPageManager = PageManager.from_queryset(NewsPageQuerySet)
 
 
-def news_cards(ids: list[int], request) -> list:
+def news_cards(ids: list[int]) -> SimpleLazyObject:
     """Articles ready for their cards (news/includes/news_card.html), in the order of
-    ``ids``; read from the database only where the card is not in the cache."""
-    uncached = [ids[i] for i in missing("news-card", [(pk, 3) for pk in ids], request)]
-    articles = {page.pk: page for page in NewsPage.objects.filter(pk__in=uncached).for_listing()}
-    # an article deleted a moment ago is neither in the cache nor found: left out
-    return [
-        articles.get(pk) or CachedItem(pk) for pk in ids if pk in articles or pk not in uncached
-    ]
+    ``ids``; read only when a list that is not in the cache is rendered."""
+
+    def load():
+        articles = {page.pk: page for page in NewsPage.objects.filter(pk__in=ids).for_listing()}
+        # an article deleted a moment ago is left out
+        return [articles[pk] for pk in ids if pk in articles]
+
+    return SimpleLazyObject(load)
 
 
 class NewsIndexPage(SeoMixin, Page):
@@ -115,55 +117,75 @@ class NewsIndexPage(SeoMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         filters = self.get_filters(request)
-        articles = self.get_articles()
-        featured = None
         is_filtered = bool(filters["category"] or filters["tag"] or filters["year"])
+        articles = self.get_articles()
         if filters["category"]:
             articles = articles.in_category(filters["category"])
         if filters["tag"]:
             articles = articles.tagged(filters["tag"])
         if filters["year"]:
             articles = articles.in_year(filters["year"])
+        # One small query: id, date and publish time of every article shown, newest
+        # first; the featured one, the page, the years and the cache keys come from it.
+        rows = list(
+            articles.newest_first().values_list("pk", "featured", "date", "last_published_at")
+        )
+        featured = None
         if not is_filtered:
-            featured = articles.filter(featured=True).newest_first().values_list("pk", flat=True)
-            featured = featured.first()
+            featured = next((row for row in rows if row[1]), None)
             if featured is not None:
-                articles = articles.exclude(pk=featured)
-        # ids for the page; the articles themselves only for cards not in the cache
-        paginator = Paginator(articles.newest_first().values_list("pk", flat=True), self.per_page)
+                rows.remove(featured)
+        paginator = Paginator(rows, self.per_page)
         page_obj = paginator.get_page(request.GET.get("page"))
-        if featured is not None and page_obj.number > 1:
+        if page_obj.number > 1:
             featured = None
-        ids = [*page_obj.object_list, *([featured] if featured is not None else [])]
-        cards = news_cards(ids, request)
-        featured = cards.pop() if featured is not None and cards[-1].pk == featured else None
-        page_obj.object_list = cards
-        all_articles = self.get_articles()
+        shown = list(page_obj.object_list)
+        # the featured article and the page's articles, read together if at all
+        cards = news_cards([row[0] for row in ([featured] if featured else []) + shown])
+        page_obj.object_list = SimpleLazyObject(lambda: cards[1:] if featured else list(cards))
+        everything = (
+            rows + ([featured] if featured is not None else [])
+            if not is_filtered
+            else list(
+                self.get_articles().values_list("pk", "featured", "date", "last_published_at")
+            )
+        )
         context.update(
             {
                 "filters": filters,
                 "is_filtered": is_filtered,
-                "featured": featured,
+                "featured": SimpleLazyObject(lambda: cards[:1]) if featured else [],
                 "articles": page_obj,
                 "paginator": paginator,
+                # the cached list: the articles shown (ids and publish times) and where
+                "list_key": (
+                    featured and (featured[0], str(featured[3])),
+                    [(pk, str(published)) for pk, _f, _d, published in shown],
+                    page_obj.number,
+                    paginator.count,
+                    sorted(filters.items()),
+                ),
                 "categories": NewsCategory.choices,
                 "category_label": dict(NewsCategory.choices).get(filters["category"], ""),
-                # the same for every visitor until the next publish
-                "tags": remember(
-                    "news-tags",
-                    (self.pk,),
+                # tags and years of all articles: read only when the cached side bar
+                # (named by every article's id and publish time) is missing
+                "archive_key": hashlib.sha256(
+                    repr(
+                        sorted((pk, str(published)) for pk, _f, _d, published in everything)
+                    ).encode()
+                ).hexdigest(),
+                "tags": SimpleLazyObject(
                     lambda: list(
-                        Tag.objects.filter(news_newspagetag_items__content_object__in=all_articles)
+                        Tag.objects.filter(
+                            news_newspagetag_items__content_object__in=self.get_articles()
+                        )
                         .distinct()
                         .order_by("name")
-                    ),
-                    request=request,
+                    )
                 ),
-                "years": remember(
-                    "news-years",
-                    (self.pk,),
-                    lambda: [d.year for d in all_articles.dates("date", "year", order="DESC")],
-                    request=request,
+                "years": sorted(
+                    {timezone.localtime(date).year for _pk, _f, date, _p in everything},
+                    reverse=True,
                 ),
             }
         )
@@ -287,24 +309,38 @@ class NewsPage(SeoMixin, Page):
 
     def get_related_courses(self):
         ids = [link.course_id for link in self.related_courses.all() if link.course_id]
-        pages = Page.objects.live().public().filter(pk__in=ids).specific()
+        pages = public_pages(Page.objects.live().filter(pk__in=ids)).specific()
         by_id = {page.pk: page for page in pages}
         return [by_id[pk] for pk in ids if pk in by_id]
 
     def get_related_news(self):
         ids = [link.article_id for link in self.related_news.all() if link.article_id]
-        pages = NewsPage.objects.live().public().filter(pk__in=ids).for_listing()
+        pages = public_pages(NewsPage.objects.live().filter(pk__in=ids)).for_listing()
         by_id = {page.pk: page for page in pages}
         return [by_id[pk] for pk in ids if pk in by_id]
 
+    def get_related_state(self) -> list[tuple]:
+        """Id and publish time of every visible page linked below the article, in one
+        query: with the article's own state, the key of its cached body (their titles
+        and teasers show there)."""
+        linked = models.Q(
+            pk__in=NewsRelatedCourse.objects.filter(page=self).values("course_id")
+        ) | models.Q(pk__in=NewsRelatedArticle.objects.filter(page=self).values("article_id"))
+        pages = public_pages(Page.objects.live().filter(linked)).order_by("pk")
+        return [
+            (pk, str(published)) for pk, published in pages.values_list("pk", "last_published_at")
+        ]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # read only when the article is rendered, not when it comes from the cache of
-        # public content (see home.cache)
+        # read only when the article's cached fragments are missing
         context["related_courses"] = SimpleLazyObject(self.get_related_courses)
         context["related_news"] = SimpleLazyObject(self.get_related_news)
         context["news_index"] = SimpleLazyObject(self.get_parent)
         context["json_ld"] = partial(self.get_json_ld, request)
+        context["related_state"] = self.get_related_state() if self.pk else []
+        if self.pk and not context["related_state"]:
+            context["related_courses"] = context["related_news"] = []
         return context
 
     def get_json_ld(self, request=None):

@@ -88,7 +88,6 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "home.middleware.CachedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -114,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "home.context_processors.fragments",
             ],
         },
     },
@@ -135,13 +135,15 @@ else:
 # Ignored Redis errors are logged (throttled, see LOGGING).
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
-# Page cache for anonymous visitors (academy/pagecache.py): free seats shown on
-# course pages and in the catalogue are at most PAGE_CACHE_SECONDS old.
+# Caching in three layers (home/cache.py). 1. Page cache for anonymous visitors
+# (academy/pagecache.py): ended by every publish, content change and seat taken;
+# what changes with time alone (a deadline passing) is at most PAGE_CACHE_SECONDS old.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
 PAGE_CACHE_ALIAS = "strict"
-# Cached fragments of public content (home/cache.py): menus, footer, page bodies.
-# Every publish or saved snippet ends them at once; free seats are never in them.
+# 2. Template fragments ({% wagtailpagecache %}, {% wagtailcache %}), keyed by what
+# they render, and 3. the content version they name, moved on by every saved snippet,
+# setting, image or document. Free seats are never in them.
 CONTENT_CACHE_ENABLED = env_bool("CONTENT_CACHE_ENABLED", True)
 CONTENT_CACHE_SECONDS = env_int("CONTENT_CACHE_SECONDS", 24 * 3600)
 CONTENT_CACHE_ALIAS = "strict"

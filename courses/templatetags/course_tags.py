@@ -3,11 +3,12 @@
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
 from courses.jsonld import course_data, jsonld_script
 from courses.models import CourseDate, CourseIndexPage, Topic
-from home import cache
+from home.visibility import public_pages
 
 register = template.Library()
 
@@ -18,26 +19,13 @@ HOME_DATES = 4
 def home_courses(context, limit=HOME_DATES):
     """The next dates with free seats, and the topics as ways into the catalogue."""
     request = context.get("request")
-    now = timezone.now()
-
-    def entrance():
-        catalogue = CourseIndexPage.objects.live().public().first()
-        if catalogue is None:
-            return None
-        return {
-            "path": catalogue.path,
-            "url": catalogue.get_url(request),
-            "topics": list(Topic.objects.all()),
-        }
-
-    # the catalogue's address and the topics change with an editor; seats do not
-    catalogue = cache.remember("home-catalogue", (), entrance, request=request)
+    catalogue = public_pages(CourseIndexPage.objects.live()).first()
     dates = []
     if catalogue is not None:
         dates = list(
-            CourseDate.objects.open_for_enrolment(now)
+            CourseDate.objects.open_for_enrolment(timezone.now())
             .with_free_seats()
-            .filter(course__live=True, course__path__startswith=catalogue["path"])
+            .filter(course__live=True, course__path__startswith=catalogue.path)
             .select_related("course")
             .order_by("start", "pk")[:limit]
         )
@@ -45,7 +33,10 @@ def home_courses(context, limit=HOME_DATES):
         "request": request,
         "catalogue": catalogue,
         "dates": dates,
-        "topics": catalogue["topics"] if catalogue is not None else [],
+        # read only when the cached list of topics is missing
+        "topics": SimpleLazyObject(lambda: list(Topic.objects.all())),
+        "content_version": context.get("content_version"),
+        "fragment_seconds": context.get("fragment_seconds"),
     }
 
 
@@ -53,15 +44,9 @@ def home_courses(context, limit=HOME_DATES):
 def course_jsonld(context):
     """schema.org Course data of the course page in context, as a JSON-LD script."""
     page = context["page"]
-    request = context["request"]
     dates = context.get("dates", [])
-
-    def script():
-        return jsonld_script(course_data(page, dates, context.get("trainer_list", []), request))
-
-    # availability belongs to the key: the data says whether seats are left
-    state = tuple((d.pk, d.status, d.capacity, d.seats_confirmed) for d in dates)
-    return cache.remember("course-jsonld", (page.pk, state), script, request=request)
+    data = course_data(page, dates, context.get("trainer_list", []), context["request"])
+    return jsonld_script(data)
 
 
 @register.filter

@@ -1,11 +1,16 @@
-"""Navigation, breadcrumbs and footer pieces for base.html."""
+"""Navigation, breadcrumbs and footer pieces for base.html.
+
+Menu and breadcrumbs show other pages' titles and are rendered on every request
+(one query for the menu, none for the breadcrumbs of a routed page); the footer is
+a fragment under the content version (components/footer.html).
+"""
 
 from django import template
 from django.utils.translation import gettext as _
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
-from home import cache
 from home.models import Partner
+from home.visibility import public_pages
 
 register = template.Library()
 
@@ -23,20 +28,19 @@ def main_menu(context):
     current = context.get("page")
     if root is None:
         return {"root_url": None, "items": []}
-
-    def entries():
-        pages = root.get_children().live().public().in_menu().only("title", "path", "url_path")
-        return [
-            {"title": page.title, "path": page.path, "url": page.get_url(request)} for page in pages
-        ]
-
-    # the same entries for everybody: kept until the next publish
-    items = cache.remember("main-menu", (root.pk,), entries, request=request)
-    current_path = current.path if current is not None else ""
+    pages = public_pages(root.get_children().live().in_menu()).only("title", "path", "url_path")
+    current_path = getattr(current, "path", "")
     return {
         "root_url": root.get_url(request),
         "root_current": current_path == root.path,
-        "items": [{**item, "current": _current(item["path"], current_path)} for item in items],
+        "items": [
+            {
+                "title": page.title,
+                "url": page.get_url(request),
+                "current": _current(page.path, current_path),
+            }
+            for page in pages
+        ],
     }
 
 
@@ -47,16 +51,30 @@ def _current(path, current_path) -> str:
     return "true" if current_path.startswith(path) else ""
 
 
+def _ancestors(page, root) -> list:
+    """The live pages from the site root down to the page's parent. Routing has handed
+    each page its parent (``get_parent`` keeps it), so a routed page asks the database
+    nothing; any other page asks once."""
+    chain = []
+    parent = page
+    while parent.depth > root.depth:
+        parent = parent.get_parent()
+        if parent is None:
+            break
+        chain.append(parent)
+    if chain and chain[-1].path != root.path:  # not below this site's root
+        return []
+    return [ancestor for ancestor in reversed(chain) if ancestor.live]
+
+
 @register.inclusion_tag("components/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context):
     page = context.get("page")
     root = _site_root(context)
-    if page is None or root is None or page.depth <= root.depth:
+    if page is None or root is None or not hasattr(page, "depth") or page.depth <= root.depth:
         return {"ancestors": [], "page": page}
     request = context.get("request")
-    ancestors = list(
-        Page.objects.ancestor_of(page).filter(depth__gte=root.depth).order_by("depth").live()
-    )
+    ancestors = _ancestors(page, root)
     items = [
         (_("Start") if position == 0 else ancestor.title, ancestor.get_full_url(request))
         for position, ancestor in enumerate(ancestors)

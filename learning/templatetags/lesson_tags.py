@@ -1,6 +1,8 @@
 from django import template
+from django.db.models import Count, Max
+from django.utils.functional import SimpleLazyObject
+from wagtail.models import Page
 
-from home import cache
 from learning.lessons import can_view_material, material_of
 
 register = template.Library()
@@ -9,7 +11,8 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def course_material(context, course):
     """The course's material for the course page: titles for everyone, links for those
-    the view restriction lets in."""
+    the view restriction lets in. ``key`` names its cached outline: how many live pages
+    the course holds and when the last was published."""
     request = context.get("request")
 
     def outline():
@@ -24,9 +27,18 @@ def course_material(context, course):
             ],
         }
 
-    # the outline is public and the same for everyone; who may open it is not
-    data = cache.remember("course-material", (course.pk,), outline, request=request)
-    if data is None:
+    if not course.numchild:  # nothing below the course: no material to ask for
+        return None
+    below = (
+        Page.objects.descendant_of(course)
+        .live()
+        .aggregate(count=Count("pk"), last=Max("last_published_at"))
+    )
+    if not below["count"]:
         return None
     user = getattr(request, "user", None)
-    return {**data, "can_view": user is not None and can_view_material(course, user)}
+    return {
+        "key": (course.pk, below["count"], str(below["last"])),
+        "outline": SimpleLazyObject(outline),
+        "can_view": user is not None and can_view_material(course, user),
+    }

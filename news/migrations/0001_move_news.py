@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import home.models
 import modelcluster.contrib.taggit
 import modelcluster.fields
 import wagtail.fields
@@ -57,7 +56,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'Nachrichtenübersicht',
                 'verbose_name_plural': 'Nachrichtenübersichten',
             },
-            bases=(home.models.CachedViewRestrictionsMixin, 'wagtailcore.page', models.Model),
+            bases=('wagtailcore.page', models.Model),
         ),
         migrations.CreateModel(
             name='NewsPage',
@@ -80,7 +79,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'Neuigkeit',
                 'verbose_name_plural': 'Neuigkeiten',
             },
-            bases=(home.models.CachedViewRestrictionsMixin, 'wagtailcore.page', models.Model),
+            bases=('wagtailcore.page', models.Model),
         ),
         migrations.CreateModel(
             name='NewsPageTag',

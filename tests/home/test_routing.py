@@ -1,5 +1,5 @@
-"""Routing from the site root in one query (home.models.DirectRoutingMixin) answers
-exactly as Wagtail's own, level-by-level routing does."""
+"""Pages are found by Wagtail's own routing, level by level: every depth, sub-routes
+before child pages, nothing of another site, nothing that is not live."""
 
 import pytest
 from wagtail.models import Page

@@ -1,10 +1,8 @@
 """The page cache: anonymous pages cached, publish shows at once, nobody sees another's data."""
 
 import pytest
-from django.core.cache import cache
 
 from academy import pagecache
-from home import cache as content_cache
 from tests.factories import StandardPageFactory, UserFactory
 
 # Pages are stored in the shared cache: tested with Redis, as in production.
@@ -132,10 +130,9 @@ def test_request_with_session_cookie_bypasses_the_cache(client, page, page_cache
     assert "X-Page-Cache" not in client.get(page.url)
 
 
-def test_seat_counts_are_stale_at_most_the_stated_seconds(
-    client, page, page_cache, monkeypatch, settings
-):
-    """Free seats change without a publish: entries live PAGE_CACHE_SECONDS (30 s) at most."""
+def test_entries_live_at_most_the_stated_seconds(client, page, page_cache, monkeypatch, settings):
+    """What changes with time alone (a registration deadline passing) is never older than
+    PAGE_CACHE_SECONDS (30 s): entries live that long at most."""
     from django.core.cache import caches
 
     backend = caches[
@@ -145,7 +142,7 @@ def test_seat_counts_are_stale_at_most_the_stated_seconds(
     real_set = backend.set
 
     def spy(key, value, timeout=None, **kwargs):
-        if key.startswith("pagecache:") and key != content_cache.VERSION_KEY:
+        if key.startswith("pagecache:") and key != pagecache.GENERATION_KEY:
             timeouts.append(timeout)
         return real_set(key, value, timeout, **kwargs)
 
@@ -154,7 +151,9 @@ def test_seat_counts_are_stale_at_most_the_stated_seconds(
     assert timeouts == [30]
 
 
-def test_seat_taken_shows_after_the_entry_expires(client, page_cache, home_page, settings):
+def test_seat_taken_ends_the_cached_page(client, page_cache, home_page, settings):
+    """Seats are counted by queryset updates (enrolment.services): the update itself
+    ends the cached pages, no expiry needed."""
     from tests.factories import CourseDateFactory, CourseIndexPageFactory, CoursePageFactory
 
     index = CourseIndexPageFactory(parent=home_page)
@@ -165,10 +164,21 @@ def test_seat_taken_shows_after_the_entry_expires(client, page_cache, home_page,
     before = client.get(course.url)
     assert before["X-Page-Cache"] == "hit"
     type(date).objects.filter(pk=date.pk).update(seats_confirmed=1)
-    cache.clear()  # what the 30-second expiry does
     after = client.get(course.url)
     assert after["X-Page-Cache"] == "miss"
     assert after.content != before.content
+
+
+def test_other_updates_of_dates_keep_the_cached_page(client, page_cache, home_page):
+    from tests.factories import CourseDateFactory, CourseIndexPageFactory, CoursePageFactory
+
+    index = CourseIndexPageFactory(parent=home_page)
+    course = CoursePageFactory(parent=index, title="Digitale Baustelle")
+    course.save_revision().publish()
+    date = CourseDateFactory(course=course, capacity=1)
+    client.get(course.url)
+    type(date).objects.filter(pk=date.pk).update(min_participants=3)  # not shown
+    assert client.get(course.url)["X-Page-Cache"] == "hit"
 
 
 def test_disabled_cache_stores_nothing(client, page, settings):
