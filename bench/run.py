@@ -193,6 +193,9 @@ def prepare(env, database: str, reseed: bool) -> None:
         mark_path.write_text(
             json.dumps({"version": SEED_VERSION, "seconds": round(time.monotonic() - started)})
         )
+    else:
+        # a database seeded by an earlier version of the code: migrate it, as a deploy does
+        manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
 
 
