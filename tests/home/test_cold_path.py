@@ -15,28 +15,13 @@ row, and the page's view restrictions (ancestors, restrictions). A course page
 (depth 3) therefore starts at 8.
 """
 
-import datetime
-
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from home import cache as content_cache
-from home.images import get_or_create_image
-from tests.factories import (
-    CourseDateFactory,
-    CourseIndexPageFactory,
-    CoursePageFactory,
-    NewsIndexPageFactory,
-    NewsPageFactory,
-    PartnerFactory,
-    StandardPageFactory,
-    TopicFactory,
-    TrainerFactory,
-    build_site_settings,
-)
+from tests.public_content import Content
 
 pytestmark = pytest.mark.django_db
 
@@ -44,66 +29,7 @@ BUDGET = 12
 PAGES = ("home", "catalogue", "course_page", "news_index", "news_article", "search")
 
 
-def _in_days(days):
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
-
-
-class Site:
-    def __init__(self, home_page, site):
-        self.home = home_page
-        self.image = get_or_create_image("Werkstatt")
-        self.imprint = StandardPageFactory(parent=home_page, title="Impressum", slug="impressum")
-        StandardPageFactory(
-            parent=home_page, title="Über uns", slug="ueber-uns", show_in_menus=True
-        )
-        build_site_settings(site, imprint=self.imprint)
-        self.catalogue = CourseIndexPageFactory(parent=home_page, show_in_menus=True)
-        self.news_index = NewsIndexPageFactory(parent=home_page, show_in_menus=True)
-        self.topic = TopicFactory(name="Digitalisierung", slug="digitalisierung")
-        self.courses, self.articles, self.trainers, self.partners = [], [], [], 0
-
-    def grow(self, count):
-        """``count`` courses, articles, partners; the first course gets ``count`` dates
-        and trainers, the first article ``count`` tags."""
-        while self.partners < count:
-            PartnerFactory(logo=self.image)
-            self.partners += 1
-        while len(self.trainers) < count:
-            self.trainers.append(TrainerFactory(photo=self.image))
-        while len(self.courses) < count:
-            number = len(self.courses)
-            course = CoursePageFactory(
-                parent=self.catalogue,
-                title=f"Handwerk digital {number:03d}",
-                topics=[self.topic],
-                image=self.image,
-                image_alt="Werkstatt",
-            )
-            CourseDateFactory(course=course, start=_in_days(10 + number))
-            self.courses.append(course)
-        course = self.courses[0]
-        course.trainers.set(self.trainers)
-        while course.dates.count() < count:
-            CourseDateFactory(course=course, start=_in_days(40 + course.dates.count()))
-        course.save_revision().publish()
-        now = timezone.now()
-        while len(self.articles) < count:
-            number = len(self.articles)
-            self.articles.append(
-                NewsPageFactory(
-                    parent=self.news_index,
-                    title=f"Handwerk aktuell {number:03d}",
-                    date=now - datetime.timedelta(days=number + 1),
-                    lead_image=self.image,
-                    lead_image_alt="Werkstatt",
-                    featured=number == 0,
-                )
-            )
-        article = self.articles[0]
-        article.tags.add(*[f"Schlagwort {n}" for n in range(count)])
-        article.save_revision().publish()
-
+class Site(Content):
     def url(self, name):
         return {
             "home": "/",
@@ -111,7 +37,7 @@ class Site:
             "course_page": self.courses[0].url,
             "news_index": "/aktuelles/",
             "news_article": self.articles[0].url,
-            "search": "/suche/?q=Handwerk",
+            "search": "/suche/?q=Werkstatt",
         }[name]
 
     def shown(self, name):
@@ -201,6 +127,6 @@ def test_the_items_are_really_shown(client, pages):
     assert all(trainer.name in course for trainer in pages.trainers)
     assert client.get("/").content.decode().count("Partner ") >= 50
     assert "Schlagwort 49" in client.get(pages.url("news_article")).content.decode()
-    assert "Handwerk aktuell 001" in client.get("/aktuelles/").content.decode()
-    assert "Handwerk digital 000" in client.get("/kurse/").content.decode()
+    assert "Werkstattmeldung 001" in client.get("/aktuelles/").content.decode()
+    assert "Werkstattkurs 000" in client.get("/kurse/").content.decode()
     assert "Treffer" in client.get(pages.url("search")).content.decode()
