@@ -4,13 +4,22 @@ The number of queries does not depend on how many courses or dates there are.
 """
 
 import hashlib
+from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from .filters import MAX_SEARCH_LENGTH, CatalogueFilter, sorted_courses, upcoming_dates
+from .filters import MAX_SEARCH_LENGTH, PRICE_STEPS, CatalogueFilter
+from .finder import (
+    ONLINE,
+    TAXONOMY_FIELDS,
+    Finder,
+    read_catalogue,
+    read_taxonomy,
+    sort_key,
+)
 from .models import CoursePage
 
 PER_PAGE = 12
@@ -62,29 +71,42 @@ def active_filters(filterset, data) -> list[dict]:
 def catalogue_context(index_page, request) -> dict:
     now = timezone.now()
     data = _clean_query(request)
-    if data:
-        filterset = CatalogueFilter(data, queryset=index_page.courses(), request=request, now=now)
-        shown = filterset.sorted_courses()
-        # the places offered, read with the filters
-        places = filterset.filters["ort"].extra["choices"]
-    else:
-        # nothing chosen (most visits): the filter form is built only if its cached
-        # fragment is missing
-        filterset = SimpleLazyObject(
-            lambda: CatalogueFilter(None, queryset=index_page.courses(), request=request, now=now)
+    courses = index_page.courses()
+    rows, slots = read_catalogue(courses, now)
+    places = sorted(
+        {s.place for dates in slots.values() for s in dates} - {ONLINE, ""}, key=sort_key
+    )
+    taxonomy = SimpleLazyObject(read_taxonomy)  # read when validated or shown
+    filterset = CatalogueFilter(
+        data or None,
+        queryset=courses,
+        request=request,
+        now=now,
+        places=places,
+        taxonomy=SimpleLazyObject(lambda: taxonomy[0]),
+    )
+    criteria = filterset.criteria()
+    finder = Finder(list(rows.values()), slots, criteria, memberships=lambda: taxonomy[1])
+    entries = finder.listing(filterset.sort, getattr(filterset, "search_ranking", None))
+    # counted only when the filter form is rendered (its fragment may come from the cache)
+    filterset.show_counts(
+        SimpleLazyObject(
+            lambda: finder.facets(
+                [Decimal(step) for step in PRICE_STEPS if step],
+                {name: [slug for slug, _n in filterset.taxonomy[name]] for name in TAXONOMY_FIELDS},
+            )
         )
-        shown = sorted_courses(index_page.courses(), now)
-        # the places offered are those of these courses' dates
-        places = sorted(pk for pk, _published in shown)
-    # order and count from the ids; only the page shown is read, and only its dates
-    # unless the cached list is missing
-    page_obj = Paginator(shown, PER_PAGE).get_page(request.GET.get("page"))
-    cards, cards_key = _cards(list(page_obj.object_list), now)
+    )
+    page_obj = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    date_filtered = criteria.date_filters()
+    cards, cards_key = _cards(list(page_obj.object_list), date_filtered)
     chips = active_filters(filterset, data) if data else []
     return {
         "filter": filterset,
+        "facet_counts": filterset.counts,
         "courses": cards,
         "cards_key": cards_key,
+        "date_filtered": date_filtered,
         "page_obj": page_obj,
         "result_count": page_obj.paginator.count,
         "active_filters": chips,
@@ -93,73 +115,74 @@ def catalogue_context(index_page, request) -> dict:
             page_obj.number, on_each_side=1, on_ends=1
         ),
         "calendar_feed_url": index_page.calendar_feed_url(request),
-        "filter_state": _filter_state(data, now, places),
+        "filter_state": _filter_state(data, now, rows, slots),
     }
 
 
-def _cards(shown: list[tuple], now) -> tuple:
+def _cards(entries: list[tuple], date_filtered: bool) -> tuple:
     """The courses of one catalogue page, ready for their cards, and the key of their
     cached list: each course's id, time of its last publish and what its card shows
-    of its next date (its seats: a seat taken shows at once).
+    of its date (its seats: a seat taken shows at once).
 
-    Every card shows its course's next date, so the dates are always read; the
-    courses themselves (title, teaser, image, topics) only when the list is rendered."""
-    ids = [pk for pk, _published in shown]
-    dates_by_course = {pk: [] for pk in ids}
-    for date in (
-        upcoming_dates(now).filter(course_id__in=ids).defer("sessions").order_by("start", "pk")
-    ):
-        dates_by_course[date.course_id].append(date)
-    next_dates = {pk: _next_date(dates) for pk, dates in dates_by_course.items()}
-    key = tuple((pk, str(published), _card_state(next_dates[pk])) for pk, published in shown)
+    The dates come from the filtering; the courses themselves (title, teaser, image,
+    topics) are read only when the list is rendered."""
+    shown = [
+        (course, slot.as_date() if slot else None, matching) for course, slot, matching in entries
+    ]
+    key = (
+        date_filtered,
+        *(
+            (course.pk, str(course.published), _card_state(date), matching)
+            for course, date, matching in shown
+        ),
+    )
 
     def load():
-        courses = {
-            course.pk: course
-            for course in CoursePage.objects.filter(pk__in=ids)
+        ids = [course.pk for course, _date, _matching in shown]
+        pages = {
+            page.pk: page
+            for page in CoursePage.objects.filter(pk__in=ids)
             .defer_streamfields()  # a card shows none of the page body
             .select_related("image")
             .prefetch_related("topics", "image__renditions")
         }
         cards = []
-        for pk in ids:
-            course = courses.get(pk)
-            if course is None:  # deleted a moment ago
+        for course, date, matching in shown:
+            page = pages.get(course.pk)
+            if page is None:  # deleted a moment ago
                 continue
-            course.upcoming_date_list = dates_by_course[pk]
-            for date in course.upcoming_date_list:
-                date.course = course
-            course.next_date = next_dates[pk]
-            cards.append(course)
+            if date is not None:
+                date.course = page
+            page.next_date = date
+            page.more_dates = max(matching - 1, 0)
+            cards.append(page)
         return cards
 
     return SimpleLazyObject(load), key
 
 
-def _next_date(dates):
-    """The next date one can still enrol for, else the next one at all."""
-    return next((d for d in dates if d.is_open_for_enrolment), dates[0] if dates else None)
-
-
 def _card_state(date) -> str:
-    """What a course card shows of its next date."""
+    """What a course card shows of its date."""
     if date is None:
         return "-"
-    return (
-        f"{date.pk}:{date.status}:{date.seats_confirmed}:{date.capacity}:"
-        f"{date.is_open_for_enrolment}"
-    )
+    return f"{date.pk}:{date.seats_confirmed}:{date.capacity}:{date.price_override}"
 
 
-def _filter_state(data, now, places) -> str | None:
-    """The key of the cached filter form: the chosen filters, the day (its months and
-    places change with it) and the places offered – or, when the form is not built,
-    what they come from: the ids of the catalogue's courses. None – not cached – for
-    free-text searches: every text would be a new entry."""
+def _filter_state(data, now, courses, slots) -> str | None:
+    """The key of the cached filter form: the chosen filters, the day (its months
+    change with it) and what its options and counts come from – the courses and their
+    bookable dates. None – not cached – for free-text searches: every text would be a
+    new entry."""
     if "q" in data:
         return None
     chosen = sorted((name, sorted(values)) for name, values in data.lists())
     if len(str(chosen)) > 400:
         return None
-    places = hashlib.sha256(repr(places).encode()).hexdigest()
-    return f"{timezone.localdate(now)}|{chosen}|{places}"
+    source = repr(
+        (
+            [(c.pk, c.published) for c in courses.values()],
+            [s.row for dates in slots.values() for s in dates],
+        )
+    )
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    return f"{timezone.localdate(now)}|{chosen}|{digest}"

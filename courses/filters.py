@@ -1,24 +1,25 @@
 """Catalogue filters: GET parameters in plain German words, e.g.
 ``/kurse/?thema=digitalisierung&monat=2027-01&freie_plaetze=1``.
 
-Unknown or malformed values are ignored (the page still answers normally).
+Unknown or malformed values are ignored (the page still answers normally). The form
+validates; :mod:`courses.finder` applies the filters – all date filters to one date.
 """
 
 import datetime
 import re
+from decimal import Decimal
 from functools import partial
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, Min, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from .models import CourseDate, CourseFormat, CoursePage, TargetGroup, Topic, Trade
+from .finder import ONLINE, TAXONOMIES, Criteria, read_taxonomy
+from .models import CourseFormat, CoursePage
 
-ONLINE = "online"
 MAX_SEARCH_WORDS = 10
 MAX_SEARCH_LENGTH = 200
 MONTHS_AHEAD = 12
@@ -46,11 +47,6 @@ def month_choices(today: datetime.date | None = None) -> list[tuple[str, str]]:
     return choices
 
 
-def upcoming_dates(now=None):
-    """Planned dates that have not started yet (what the catalogue filters on)."""
-    return CourseDate.objects.upcoming(now).planned()
-
-
 class AnyPlaceField(forms.MultipleChoiceField):
     """Offers the places with dates, but accepts any place name (a bookmarked place
     without dates simply finds nothing)."""
@@ -73,75 +69,63 @@ class CheckboxFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
-_TAXONOMIES = {"thema": Topic, "zielgruppe": TargetGroup, "gewerk": Trade}
+#: "Preis bis" (euros): the options of the price filter
+PRICE_STEPS = (0, 100, 250, 500, 1000)
 
 
-def taxonomy_choices() -> dict[str, list[tuple[str, str]]]:
-    """Slug and name of every topic, target group and trade, in their order: one query."""
-    parts = [
-        model.objects.order_by()
-        .annotate(field=Value(field), position=Value(position))
-        .values_list("position", "field", "sort_order", "name", "slug")
-        for position, (field, model) in enumerate(_TAXONOMIES.items())
+def price_choices() -> list[tuple[str, str]]:
+    return [
+        (str(step), _("kostenfrei") if step == 0 else _("bis %(euro)s €") % {"euro": step})
+        for step in PRICE_STEPS
+        if step
     ]
-    rows = parts[0].union(*parts[1:], all=True).order_by("position", "sort_order", "name")
-    choices = {field: [] for field in _TAXONOMIES}
-    for _position, field, _order, name, slug in rows:
-        choices[field].append((slug, name))
-    return choices
+
+
+def with_count(label, count) -> str:
+    return f"{label} ({count})"
 
 
 class CatalogueFilter(django_filters.FilterSet):
+    """The catalogue's form: it validates what the address says and tells which
+    courses the search text finds; :mod:`courses.finder` applies the other filters
+    (the date filters to one date)."""
+
     q = django_filters.CharFilter(
         label=_("Suchbegriff"),
         method="filter_search",
         widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
     )
-    thema = django_filters.ModelMultipleChoiceFilter(
-        label=_("Thema"),
-        field_name="topics__slug",
-        to_field_name="slug",
-        queryset=Topic.objects.all(),
-        widget=CHECKBOXES,
-        distinct=True,
+    thema = django_filters.MultipleChoiceFilter(
+        label=_("Thema"), method="filter_noop", widget=CHECKBOXES
     )
-    zielgruppe = django_filters.ModelMultipleChoiceFilter(
-        label=_("Zielgruppe"),
-        field_name="target_groups__slug",
-        to_field_name="slug",
-        queryset=TargetGroup.objects.all(),
-        widget=CHECKBOXES,
-        distinct=True,
+    zielgruppe = django_filters.MultipleChoiceFilter(
+        label=_("Zielgruppe"), method="filter_noop", widget=CHECKBOXES
     )
-    gewerk = django_filters.ModelMultipleChoiceFilter(
-        label=_("Gewerkegruppe"),
-        field_name="trades__slug",
-        to_field_name="slug",
-        queryset=Trade.objects.all(),
-        widget=CHECKBOXES,
-        distinct=True,
+    gewerk = django_filters.MultipleChoiceFilter(
+        label=_("Gewerkegruppe"), method="filter_noop", widget=CHECKBOXES
     )
     format = django_filters.MultipleChoiceFilter(
-        label=_("Format"),
-        field_name="format",
-        choices=CourseFormat.choices,
-        widget=CHECKBOXES,
+        label=_("Format"), method="filter_noop", choices=CourseFormat.choices, widget=CHECKBOXES
     )
-    ort = PlaceFilter(
-        label=_("Ort"),
-        method="filter_location",
-        widget=CHECKBOXES,
-    )
+    ort = PlaceFilter(label=_("Ort"), method="filter_noop", widget=CHECKBOXES)
     monat = django_filters.ChoiceFilter(
-        label=_("Monat"), method="filter_month", empty_label=_("alle Monate"), widget=SELECT
+        label=_("Monat"), method="filter_noop", empty_label=_("alle Monate"), widget=SELECT
     )
-    freie_plaetze = CheckboxFilter(label=_("nur mit freien Plätzen"), method="filter_free_seats")
-    kostenfrei = CheckboxFilter(label=_("kostenfrei"), method="filter_free_of_charge")
+    preis = django_filters.ChoiceFilter(
+        label=_("Preis"),
+        method="filter_noop",
+        empty_label=_("beliebig"),
+        choices=price_choices,
+        widget=SELECT,
+    )
+    freie_plaetze = CheckboxFilter(label=_("nur mit freien Plätzen"), method="filter_noop")
+    kostenfrei = CheckboxFilter(label=_("kostenfrei"), method="filter_noop")
     sortierung = django_filters.ChoiceFilter(
         label=_("Sortieren nach"),
         method="filter_noop",
         choices=[("termin", _("nächstem Termin")), ("titel", _("Titel"))],
-        empty_label=None,
+        # searched: the best hits first; else the next date
+        empty_label=_("bester Treffer"),
         widget=SELECT,
     )
 
@@ -149,39 +133,73 @@ class CatalogueFilter(django_filters.FilterSet):
         model = CoursePage
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, now=None, **kwargs):
+    def __init__(self, data=None, *args, now=None, places=(), taxonomy=None, **kwargs):
         self.now = now or timezone.now()
         super().__init__(data, *args, **kwargs)
         self.filters["monat"].extra["choices"] = month_choices(timezone.localdate(self.now))
-        self.filters["ort"].extra["choices"] = self.location_choices()
+        self.filters["ort"].extra["choices"] = [
+            *((place, place) for place in places),
+            (ONLINE, _("Online")),
+        ]
+        # the choices of topics, target groups and trades, read when validated or shown
+        taxonomy = taxonomy or SimpleLazyObject(lambda: read_taxonomy()[0])
+        for name in TAXONOMIES:
+            self.filters[name].extra["choices"] = partial(taxonomy.__getitem__, name)
+        self.taxonomy = taxonomy
+        self.counts = None
+
+    def show_counts(self, counts) -> None:
+        """Show next to each option how many courses it leads to (``counts``: read
+        when the form is rendered)."""
+        self.counts = counts
 
     @property
     def form(self):
         form = super().form
-        if not getattr(form, "_choices_as_pairs", False):
-            # checkboxes of topics, target groups and trades: slug and name only, all
-            # three read at once when the form is rendered (validation still asks for
-            # the objects)
-            choices = SimpleLazyObject(taxonomy_choices)
-            for name in _TAXONOMIES:
-                form.fields[name].widget.choices = partial(choices.__getitem__, name)
-            form._choices_as_pairs = True
+        if self.counts is not None and not getattr(form, "_with_counts", False):
+            for name in (*TAXONOMIES, "format", "ort", "monat", "preis"):
+                form.fields[name].widget.choices = partial(self._counted_choices, form, name)
+            form._with_counts = True
         return form
 
-    def location_choices(self) -> list[tuple[str, str]]:
-        places = (
-            upcoming_dates(self.now)
-            .filter(is_online=False, course__live=True)
-            .exclude(city="")
-            .values_list("city", flat=True)
-            .distinct()
-            .order_by("city")
-        )
-        return [*((city, city) for city in places), (ONLINE, _("Online"))]
+    def _counted_choices(self, form, name):
+        counts = self.counts[name]
+        choices = []
+        for value, label in form.fields[name].choices:
+            if value == "":
+                choices.append((value, label))
+                continue
+            key = Decimal(value) if name == "preis" else value
+            choices.append((value, with_count(label, counts.get(key, 0))))
+        return choices
 
-    def _with_date(self, qs, **conditions):
-        dates = upcoming_dates(self.now).filter(course=OuterRef("pk"), **conditions)
-        return qs.filter(Exists(dates))
+    def cleaned(self) -> dict:
+        """The values that are valid (the others are left out)."""
+        self.form.is_valid()
+        return self.form.cleaned_data
+
+    def criteria(self) -> Criteria:
+        """What was chosen, as far as it is valid (invalid values are left out)."""
+        if not self.is_bound:
+            return Criteria()
+        data = self.cleaned()
+        price = data.get("preis")
+        return Criteria(
+            places=frozenset(data.get("ort") or ()),
+            month=data.get("monat") or "",
+            formats=frozenset(data.get("format") or ()),
+            free_seats=bool(data.get("freie_plaetze")),
+            free_of_charge=bool(data.get("kostenfrei")),
+            max_price=Decimal(price) if price else None,
+            taxonomy={name: frozenset(data.get(name) or ()) for name in TAXONOMIES},
+            search=self.found_ids(),
+        )
+
+    def found_ids(self) -> frozenset[int] | None:
+        """The ids of the courses the search text finds (None: no search text)."""
+        if not (self.is_bound and self.form.cleaned_data.get("q")):
+            return None
+        return frozenset(self.qs.values_list("pk", flat=True))
 
     def filter_search(self, qs, name, value):
         words = search_words(value)
@@ -190,68 +208,19 @@ class CatalogueFilter(django_filters.FilterSet):
         results = CoursePage.objects.live().search(" ".join(words), operator="and")
         return qs.filter(pk__in=[page.pk for page in results])
 
-    def filter_location(self, qs, name, values):
-        condition = Q()
-        cities = [v for v in values if v != ONLINE]
-        if cities:
-            condition |= Q(city__in=cities, is_online=False)
-        if ONLINE in values:
-            condition |= Q(is_online=True)
-        dates = upcoming_dates(self.now).filter(condition, course=OuterRef("pk"))
-        return qs.filter(Exists(dates))
-
-    def filter_month(self, qs, name, value):
-        year, month = (int(part) for part in value.split("-"))
-        tz = timezone.get_current_timezone()
-        first = datetime.datetime(year, month, 1, tzinfo=tz)
-        following = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
-        return self._with_date(qs, start__gte=first, start__lt=following)
-
-    def filter_free_seats(self, qs, name, value):
-        if not value:
-            return qs
-        dates = (
-            CourseDate.objects.open_for_enrolment(self.now)
-            .with_free_seats()
-            .filter(course=OuterRef("pk"))
-        )
-        return qs.filter(Exists(dates))
-
-    def filter_free_of_charge(self, qs, name, value):
-        if not value:
-            return qs
-        return qs.filter(price=0)
-
     def filter_noop(self, qs, name, value):
         return qs
 
     @property
     def sort(self) -> str:
-        if not self.is_bound or "sortierung" in self.errors:
+        """The order chosen; else ("bester Treffer") by relevance when a text is
+        searched, by the next date when not."""
+        if not self.is_bound:
             return "termin"
-        return self.form.cleaned_data.get("sortierung") or "termin"
+        data = self.cleaned()
+        chosen = data.get("sortierung") or None
+        return chosen or ("relevanz" if data.get("q") else "termin")
 
     @property
     def invalid_fields(self) -> list[str]:
         return list(self.form.errors) if self.is_bound else []
-
-    def sorted_courses(self) -> list[tuple]:
-        return sorted_courses(self.qs, self.now, self.sort)
-
-
-def sorted_courses(courses, now, sort="termin") -> list[tuple]:
-    """``(id, time of the last publish)`` of the courses in the chosen order, from one
-    small query (grouped by the id, not by every column of the page): by next date
-    (courses without one last) or by title."""
-    ids = courses.order_by().values("pk")
-    if sort == "titel":
-        ids = ids.order_by("title", "pk")
-    else:
-        next_start = Min(
-            "dates__start",
-            filter=Q(dates__start__gte=now, dates__status=CourseDate.Status.PLANNED),
-        )
-        ids = ids.annotate(next_start=next_start).order_by(
-            F("next_start").asc(nulls_last=True), "title", "pk"
-        )
-    return list(ids.values_list("pk", "last_published_at"))
