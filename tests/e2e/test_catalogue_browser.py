@@ -96,3 +96,82 @@ def test_home_page_leads_into_the_catalogue_by_topic(browser_page, catalogue):
         "Betriebsnachfolge rechtzeitig planen",
         "Design Thinking",
     ]
+
+
+@pytest.fixture
+def small_phone_page(browser, live_server):
+    """A 360 × 740 phone, the smallest common screen."""
+    from .conftest import AccessiblePage
+
+    context = browser.new_context(
+        locale="de-DE",
+        timezone_id="Europe/Berlin",
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield AccessiblePage(page, live_server.url)
+    context.close()
+
+
+def test_on_a_phone_filter_by_place_and_month_and_enrol_for_the_date_shown(
+    small_phone_page, live_server, settings
+):
+    """Two dates of one course in different places and months: the filters pick the
+    one date, the card shows it, and its enrolment form is one tap away."""
+    import re
+
+    from django.core import mail
+    from django.utils import timezone
+    from wagtail.models import Site
+
+    from home.demo import ensure_home_page, ensure_pages, ensure_site_settings
+
+    settings.SITE_URL = live_server.url
+    home = ensure_home_page()
+    ensure_site_settings(Site.objects.get(is_default_site=True), ensure_pages(home))
+    catalogue = CourseIndexPageFactory(parent=home, show_in_menus=True)
+    course = CoursePageFactory(parent=catalogue, title="Digitale Auftragsabwicklung")
+    CourseDateFactory(course=course, start=in_days(8), end=in_days(8, 16), city="Riesa")
+    later = CourseDateFactory(
+        course=course, start=in_days(45), end=in_days(45, 16), city="Meißen", capacity=8
+    )
+    month_label = timezone.localtime(later.start).strftime("%m.%Y")
+
+    page = small_phone_page
+    page.goto("/kurse/")
+    page.locator("summary", has_text="Ort").click()  # the place filter is folded away
+    page.get_by_label(re.compile(r"^Meißen \(1\)")).check()
+    month = page.get_by_label("Monat")
+    value = timezone.localtime(later.start).strftime("%Y-%m")
+    month.select_option(value=value)
+    page.get_by_role("button", name="Kurse anzeigen").click()
+    page.wait_for_url(f"**/kurse/?*monat={value}*")
+    page.assert_accessible()
+
+    card = page.locator("article.course-card")
+    assert card.count() == 1
+    shown = card.locator(".card-date")
+    assert shown.get_attribute("data-date") == str(later.pk)
+    assert "Meißen" in shown.inner_text()
+    assert month_label in shown.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    card.get_by_role("link", name="Digitale Auftragsabwicklung").click()
+    page.wait_for_url("**/kurse/digitale-auftragsabwicklung/")
+    page.locator(f'a[href$="/anmeldung/termin/{later.pk}/"]').click()
+    page.wait_for_url(f"**/anmeldung/termin/{later.pk}/")
+    page.assert_accessible()
+    page.get_by_label("Vorname").fill("Erika")
+    page.get_by_label("Nachname").fill("Mustermann")
+    page.get_by_label("E-Mail-Adresse").fill("erika@example.org")
+    page.get_by_label("Postleitzahl").fill("01662")
+    page.get_by_label("Meister/in").check()
+    page.get_by_label(re.compile("Datenschutzhinweis")).check()
+    page.get_by_role("button", name="Verbindlich anmelden").click()
+    page.wait_for_url("**/gesendet/")
+    assert page.get_by_role("heading", name="Bitte prüfen Sie Ihr Postfach").is_visible()
+    assert mail.outbox[-1].to == ["erika@example.org"]
+    assert "Meißen" in mail.outbox[-1].body or later.venue_name in mail.outbox[-1].body
