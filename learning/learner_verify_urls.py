@@ -4,4 +4,7 @@ from . import learner_views
 
 app_name = "certificates"
 
-urlpatterns = [path("<str:number>/", learner_views.verify, name="verify")]
+urlpatterns = [
+    path("", learner_views.verify_form, name="check"),
+    path("<str:number>/", learner_views.verify, name="verify"),
+]

@@ -232,6 +232,30 @@ def normalise_certificate_number(number: str) -> str:
 
 
 @never_cache
+def verify_form(request):
+    """A form to type a certificate's number in (with or without hyphens, any case);
+    a well-formed number leads to its page."""
+    typed = request.GET.get("nummer", "")
+    error = ""
+    if "nummer" in request.GET:
+        characters = [ch for ch in typed[:64] if ch.isalnum()]
+        if len(characters) == 16:  # four groups of four, as printed
+            return redirect(
+                "certificates:verify", number=normalise_certificate_number("".join(characters))
+            )
+        error = _(
+            "Bitte geben Sie die 16 Zeichen der Nummer ein, wie sie auf der Bescheinigung "
+            "steht, z. B. ABCD-EFGH-JKLM-NPQR."
+        )
+    return render(
+        request,
+        "learning/verify.html",
+        {"form_only": True, "typed": typed[:64], "error": error},
+        status=400 if error else 200,
+    )
+
+
+@never_cache
 def verify(request, number):
     normalised = normalise_certificate_number(number[:64])
     certificate = Certificate.objects.filter(number=normalised).first() if normalised else None

@@ -134,3 +134,41 @@ def test_required_lessons_before_certificate(client, attended):
     for lesson in lessons:
         LessonProgress.objects.create(user=user, lesson=lesson)
     assert client.get(url).status_code == 200
+
+
+def test_a_number_typed_into_the_check_form_leads_to_its_certificate(client, attended):
+    enrolment, _user = attended
+    certificate = issue_for(enrolment)
+    form = client.get("/zertifikat/")
+    assert form.status_code == 200
+    assert 'name="nummer"' in form.content.decode()
+
+    typed = certificate.number.replace("-", "").lower()
+    response = client.get("/zertifikat/", {"nummer": f"  {typed} "})
+    assert response.status_code == 302
+    assert response["Location"] == f"/zertifikat/{certificate.number}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "echt und gültig" in page and "Jürgen Größmann" in page
+    # the page of a number offers the form for the next one
+    assert 'action="/zertifikat/"' in page
+
+
+@pytest.mark.parametrize("typed", ["", "ABC", "x" * 500, "ÄÖÜ-ß", "<script>", "abc\u200b"])
+def test_a_malformed_number_is_explained_and_kept(client, db, typed):
+    response = client.get("/zertifikat/", {"nummer": typed})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "16 Zeichen" in html
+    assert "<script>" not in html.split('name="nummer"')[1][:200]
+
+
+def test_a_wellformed_unknown_number_says_so(client, db):
+    response = client.get("/zertifikat/", {"nummer": "aaaabbbbccccdddd"}, follow=True)
+    assert response.status_code == 404
+    assert "keine Bescheinigung" in response.content.decode()
+
+
+def issue_for(enrolment):
+    from learning.certificates import issue
+
+    return issue(enrolment)
