@@ -49,6 +49,14 @@ def absolute_url(url, request=None):
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
 
 
+@register.inclusion_tag("components/calendar_subscribe.html", takes_context=True)
+def calendar_subscribe(context, url, label, id="kalender-adresse"):
+    """A calendar feed to subscribe to: ``webcal://`` link, address and copy button."""
+    address = absolute_url(url, context.get("request"))
+    webcal = re.sub(r"^https?://", "webcal://", address)
+    return {"url": address, "webcal": webcal, "label": label, "id": id}
+
+
 @register.inclusion_tag("components/social_meta.html", takes_context=True)
 def social_meta(context):
     """OpenGraph and Twitter card tags; the image from ``page.get_social_image()``."""

@@ -121,3 +121,10 @@ def test_feed_lists_upcoming_dates_optionally_by_topic(client, catalogue):
     assert [str(e["SUMMARY"]) for e in only] == ["Zeiterfassung"]
     unknown = events(parse(client.get("/kurse/kalender/?thema=" + "x" * 500)))
     assert len(unknown) == 2
+
+
+def test_catalogue_offers_its_feed_as_webcal_link_and_address_to_copy(client, catalogue):
+    html = client.get("/kurse/", secure=True).content.decode()
+    assert 'href="webcal://testserver/kurse/kalender/"' in html
+    assert 'value="https://testserver/kurse/kalender/" readonly' in html
+    assert client.get("/kurse/kalender/").status_code == 200

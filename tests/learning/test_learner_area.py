@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -96,8 +97,16 @@ def test_personal_calendar_feed_is_secret_and_revocable(client, setup):
     client.force_login(setup["user"])
     client.post(reverse("learner:calendar_new"), {"action": "new"})
     secret = setup["user"].learner_calendar.secret
+    home = client.get(reverse("learner:home")).content.decode()
+    path = reverse("learner:calendar", args=[secret])
+    # a link that opens the calendar app, and the address to copy
+    site = settings.SITE_URL.rstrip("/")
+    webcal = "webcal://" + site.split("://", 1)[1]
+    assert f'href="{webcal}{path}"' in home
+    assert f'value="{site}{path}" readonly' in home
+    assert "Adresse kopieren" in home
     client.logout()
-    feed = client.get(reverse("learner:calendar", args=[secret]))
+    feed = client.get(path)
     assert feed.status_code == 200
     assert b"Digitale Auftragsabwicklung" in feed.content
     client.force_login(setup["user"])
