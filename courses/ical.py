@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
+
+from home.text import german_slug
 
 from .models import CourseDate, Topic
 
@@ -111,7 +112,7 @@ def course_date_response(date: CourseDate, request) -> HttpResponse:
     course_url = date.course.get_full_url(request)
     calendar = build_calendar([date], date.course.title, lambda course: course_url)
     local = timezone.localtime(date.start)
-    filename = f"{slugify(date.course.title)[:60] or 'kurs'}-{local:%Y-%m-%d}.ics"
+    filename = f"{german_slug(date.course.title, 60, 'kurs')}-{local:%Y-%m-%d}.ics"
     return _response(calendar, filename, attachment=True)
 
 

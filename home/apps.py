@@ -7,7 +7,13 @@ class HomeConfig(AppConfig):
     verbose_name = _("Website")
 
     def ready(self):
-        from . import cache, renditions
+        from django.db import models
+        from wagtail.admin.forms.models import register_form_field_override
+
+        from . import cache, renditions, text
+
+        # slugs typed or taken from a title spell out ä, ö, ü and ß (ae, oe, ue, ss)
+        register_form_field_override(models.SlugField, override={"widget": text.slug_widget()})
 
         # publishing, snippets, images and site settings end cached public content
         cache.connect()

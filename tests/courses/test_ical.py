@@ -128,3 +128,16 @@ def test_catalogue_offers_its_feed_as_webcal_link_and_address_to_copy(client, ca
     assert 'href="webcal://testserver/kurse/kalender/"' in html
     assert 'value="https://testserver/kurse/kalender/" readonly' in html
     assert client.get("/kurse/kalender/").status_code == 200
+
+
+def test_download_name_spells_out_umlauts(client, catalogue):
+    course = CoursePageFactory(parent=catalogue, title="Fördermittel für Bäckereien & Größe")
+    date = CourseDateFactory(
+        course=course,
+        start=datetime.datetime(2099, 7, 1, 9, tzinfo=BERLIN),
+        end=datetime.datetime(2099, 7, 1, 16, tzinfo=BERLIN),
+    )
+    response = client.get(f"{course.url}termin/{date.pk}/kalender/")
+    assert response["Content-Disposition"] == (
+        'attachment; filename="foerdermittel-fuer-baeckereien-groesse-2099-07-01.ics"'
+    )

@@ -141,3 +141,27 @@ def test_editor_approves_a_trainers_change(browser_page, scene, client, settings
     )
     page.goto(lesson.url)
     assert page.page.get_by_role("heading", name="Lektion 1: überarbeitet").is_visible()
+
+
+def test_a_new_pages_address_spells_out_umlauts(browser_page, live_server):
+    """The slug follows the title as the editor types, with ä, ö, ü, ß as ae, oe, ue, ss."""
+    from playwright.sync_api import expect
+
+    from home.demo import ensure_home_page
+    from tests.factories import UserFactory
+
+    home = ensure_home_page()
+    admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    admin.set_password(PASSWORD)
+    admin.save()
+    page = browser_page
+    sign_in(page, "admin")
+    page.page.goto(f"{page.base_url}/admin/pages/add/home/standardpage/{home.pk}/")
+    title = page.page.locator("#id_title")
+    title.click()
+    title.press_sequentially("Fördermittel für Bäckereien: Größe zählt")
+    title.blur()
+    # Wagtail's title-to-slug sync is debounced: wait for it
+    expect(page.page.locator("#id_slug")).to_have_value(
+        "foerdermittel-fuer-baeckereien-groesse-zaehlt"
+    )
