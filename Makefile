@@ -39,8 +39,8 @@ assets: $(ASSETS) ## Build the static assets (static/scss with Bootstrap's Sass 
 
 run: install ## Set up everything on first run, then serve on http://127.0.0.1:$(PORT)/
 	mkdir -p var/mail
-	$(MANAGE) migrate --noinput
-	$(MANAGE) load_demo --if-empty
+	SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) migrate --noinput
+	SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) load_demo --if-empty
 	@echo "Website: http://127.0.0.1:$(PORT)/   Verwaltung: http://127.0.0.1:$(PORT)/admin/"
 	SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
 

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from home.demo import DEMO_PASSWORD
 from home.models import HomePage
+from home.sites import follow_site_url
 
 PROJECT_APPS = ["home", "news", "courses", "enrolment", "learning"]
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 if find_spec(module_name) is None:
                     continue
                 import_module(module_name).load(stdout=self.stdout)
+            follow_site_url()  # the demo's site answers where SITE_URL says
         call_command("update_index", verbosity=0)
         call_command("rebuild_references_index", verbosity=0)
         self.stdout.write(self.style.SUCCESS("Demo-Inhalte geladen."))
