@@ -16,6 +16,8 @@ from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from home.search import rank
+
 from .models import CourseDate, CourseFormat, CoursePage, TargetGroup, Topic, Trade
 
 ONLINE = "online"
@@ -184,11 +186,15 @@ class CatalogueFilter(django_filters.FilterSet):
         return qs.filter(Exists(dates))
 
     def filter_search(self, qs, name, value):
+        """The site's search (``home.search``), ranked as on ``/suche/``; the ranked ids
+        are kept for ordering by relevance."""
         words = search_words(value)
         if not words:
             return qs
-        results = CoursePage.objects.live().search(" ".join(words), operator="and")
-        return qs.filter(pk__in=[page.pk for page in results])
+        ranking = rank(" ".join(words), qs)
+        self.search_ranking = ranking.ids
+        self.search_suggestion = ranking.suggestion
+        return qs.filter(pk__in=ranking.ids)
 
     def filter_location(self, qs, name, values):
         condition = Q()
