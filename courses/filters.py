@@ -17,6 +17,8 @@ from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from home.search import rank
+
 from .finder import ONLINE, TAXONOMIES, Criteria, read_taxonomy
 from .models import CourseFormat, CoursePage
 
@@ -199,14 +201,20 @@ class CatalogueFilter(django_filters.FilterSet):
         """The ids of the courses the search text finds (None: no search text)."""
         if not (self.is_bound and self.form.cleaned_data.get("q")):
             return None
-        return frozenset(self.qs.values_list("pk", flat=True))
+        self.qs  # runs filter_search, which ranks the courses  # noqa: B018
+        ranking = getattr(self, "search_ranking", None)  # None: no words to search for
+        return None if ranking is None else frozenset(ranking)
 
     def filter_search(self, qs, name, value):
+        """The site's search (``home.search``), ranked as on ``/suche/``; the ranked ids
+        are kept for ordering by relevance."""
         words = search_words(value)
         if not words:
             return qs
-        results = CoursePage.objects.live().search(" ".join(words), operator="and")
-        return qs.filter(pk__in=[page.pk for page in results])
+        ranking = rank(" ".join(words), qs)
+        self.search_ranking = ranking.ids
+        self.search_suggestion = ranking.suggestion
+        return qs.filter(pk__in=ranking.ids)
 
     def filter_noop(self, qs, name, value):
         return qs

@@ -307,6 +307,9 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
         index.SearchField("description"),
         index.SearchField("learning_objectives"),
         index.RelatedFields("topics", [index.SearchField("name")]),
+        # "Lebensmittel" or "Gesellen" find the courses for that trade or group
+        index.RelatedFields("trades", [index.SearchField("name")]),
+        index.RelatedFields("target_groups", [index.SearchField("name")]),
         # the admin's page search autocompletes: trainers' names too
         index.RelatedFields(
             "trainers", [index.SearchField("name"), index.AutocompleteField("name")]

@@ -46,3 +46,31 @@ def home_page_courses(context):
     return render_to_string(
         "courses/includes/home_courses.html", home_courses(context), request=context.get("request")
     )
+
+
+@hooks.register("site_search_fallback")
+def nearest_topic_courses(query, pages, request):
+    """When the site search finds nothing: the courses of the topic nearest to the query."""
+    from django.utils.http import urlencode
+
+    from home.search import closeness
+
+    from .models import CourseIndexPage, CoursePage, Topic
+
+    topics = list(Topic.objects.order_by("sort_order", "name"))
+    if not topics:
+        return None
+    topic = max(topics, key=lambda t: closeness(query, t.name))  # ties: the first
+    courses = CoursePage.objects.live().filter(pk__in=pages.values("pk"), topics=topic)
+    courses = list(courses.order_by("title").only("id", "title", "url_path")[:6])
+    if not courses:
+        return None
+    catalogue = CourseIndexPage.objects.live().filter(pk__in=pages.values("pk")).first()
+    return {
+        "heading": _("Kurse zum Thema „%(topic)s“") % {"topic": topic.name},
+        "pages": [{"title": course.title, "url": course.get_url(request)} for course in courses],
+        "url": (
+            f"{catalogue.get_url(request)}?{urlencode({'thema': topic.slug})}" if catalogue else ""
+        ),
+        "link_text": _("Alle Kurse zum Thema „%(topic)s“") % {"topic": topic.name},
+    }

@@ -145,11 +145,13 @@ def connect() -> None:
     from wagtail.models import PageViewRestriction, Site
     from wagtail.signals import page_slug_changed, page_unpublished, post_page_move
 
-    from .models import Partner, SiteSettings
+    from .models import Partner, SearchSynonym, SiteSettings
 
     page_unpublished.connect(bump, dispatch_uid="content-version-unpublished")
     page_slug_changed.connect(bump, dispatch_uid="content-version-slug")
     post_page_move.connect(bump, dispatch_uid="content-version-move")
     post_delete.connect(_page_deleted, dispatch_uid="content-version-page-delete")
     watch(Partner, Site, PageViewRestriction, get_image_model(), get_document_model())
+    # the search's synonyms change what cached catalogue searches found
+    watch(SearchSynonym)
     watch(SiteSettings, on_create=False)

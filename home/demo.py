@@ -13,6 +13,7 @@ from .images import get_or_create_image
 from .models import (
     HomePage,
     Partner,
+    SearchSynonym,
     SiteSettings,
     StandardPage,
 )
@@ -393,11 +394,51 @@ def ensure_users() -> list[tuple[str, str]]:
     return accounts
 
 
+# how craftspeople search → how the site says it (the staff keep them in the admin)
+SEARCH_SYNONYMS = {
+    "Bäcker": "Lebensmittelhandwerk, Lebensmittel, Nahrungsmittel",
+    "Konditor": "Lebensmittelhandwerk, Lebensmittel",
+    "Fleischer": "Lebensmittelhandwerk, Lebensmittel",
+    "Metzger": "Lebensmittelhandwerk, Lebensmittel, Fleischer",
+    "Elektriker": "Elektrohandwerk, Elektro",
+    "Elektroniker": "Elektrohandwerk, Elektro",
+    "Metallbauer": "Metall",
+    "Schlosser": "Metall",
+    "Tischler": "Holz",
+    "Schreiner": "Holz, Tischler",
+    "Zimmerer": "Holz, Bau",
+    "Maurer": "Bau, Baustelle",
+    "Dachdecker": "Bau, Ausbau",
+    "Maler": "Ausbau",
+    "Fliesenleger": "Ausbau",
+    "Optiker": "Gesundheit",
+    "Zahntechniker": "Gesundheit",
+    "Goldschmied": "Kreativ, Kreativwirtschaft",
+    "Ruhestand": "Betriebsnachfolge, Übergabe",
+    "Rente": "Betriebsnachfolge, Übergabe",
+    "Übergabe": "Nachfolge, Übernahme",
+    "Förderung": "Fördermittel, Förderprogramm, gefördert",
+    "Zuschuss": "Fördermittel, gefördert",
+    "Stundenzettel": "Zeiterfassung",
+    "Rechnung": "Auftragsabwicklung, Rechnungen",
+    "Instagram": "Social Media",
+    "Facebook": "Social Media",
+    "Datenschutz": "IT-Sicherheit",
+    "Hacker": "IT-Sicherheit",
+}
+
+
+def ensure_search_synonyms() -> None:
+    for term, synonyms in SEARCH_SYNONYMS.items():
+        SearchSynonym.objects.get_or_create(term=term, defaults={"synonyms": synonyms})
+
+
 def load(stdout=None) -> dict:
     home = ensure_home_page()
     site = Site.objects.get(is_default_site=True)
     ensure_partners()
     pages = ensure_pages(home)
     ensure_site_settings(site, pages)
+    ensure_search_synonyms()
     accounts = ensure_users()
     return {"home": home, "site": site, "pages": pages, "accounts": accounts}

@@ -229,3 +229,75 @@ class SiteSettings(BaseSiteSetting):
     @property
     def phone_link(self):
         return "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+
+
+# The site search's own index (``home/search.py`` explains it). Rows are written only by
+# ``home.search_index``; a page's rows change when the page is saved, published,
+# unpublished or deleted, or when a date of a course changes (``update_index`` rebuilds
+# them all).
+
+
+class SearchWord(models.Model):
+    """A word of the site, normalised (lower case, ä → ae, ß → ss) and stemmed."""
+
+    word = models.CharField(max_length=60, unique=True)
+    #: the word as it was first written on the site, for "Meinten Sie …?"
+    form = models.CharField(max_length=60)
+    #: how many indexed pages contain it (0: none any more)
+    doc_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Suchwort")
+        verbose_name_plural = _("Suchwörter")
+
+    def __str__(self):
+        return self.form
+
+
+class SearchPosting(models.Model):
+    """One word on one page, weighted by where it stands (title, teaser, body)."""
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    word = models.ForeignKey(SearchWord, on_delete=models.CASCADE, related_name="postings")
+    weight = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["word", "page"], name="home_searchposting_unique")
+        ]
+        indexes = [models.Index(fields=["page"], name="home_searchposting_page")]
+
+
+class SearchSynonym(models.Model):
+    """Words of the trades that the site says differently: a search for the word finds
+    the pages that use its synonyms too (e.g. Bäcker → Lebensmittelhandwerk)."""
+
+    term = models.CharField(
+        _("Suchwort"),
+        max_length=60,
+        unique=True,
+        help_text=_("So suchen Besucherinnen und Besucher, z. B. „Bäcker“."),
+    )
+    synonyms = models.TextField(
+        _("Gleichbedeutende Begriffe"),
+        max_length=600,
+        help_text=_(
+            "So steht es auf der Website, durch Kommas getrennt, "
+            "z. B. „Lebensmittelhandwerk, Nahrungsmittel“."
+        ),
+    )
+
+    panels = [FieldPanel("term"), FieldPanel("synonyms")]
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("Synonym für die Suche")
+        verbose_name_plural = _("Synonyme für die Suche")
+
+    def __str__(self):
+        return self.term
+
+    def synonym_list(self) -> list[str]:
+        return [
+            part.strip() for part in self.synonyms.replace("\n", ",").split(",") if part.strip()
+        ]

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
+from wagtail import hooks
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page, Site
 
-from .search import clean_query, search_pages, searchable_pages
+from .search import clean_query, find_pages, searchable_pages
 
 SEARCH_RESULTS_PER_PAGE = 10
 
@@ -106,8 +107,9 @@ def search(request):
     site = Site.find_for_request(request)
     results = []
     promotions = []
+    suggestion = ""
     if query:
-        results = search_pages(query, site)
+        results, suggestion = find_pages(query, site)
         query_record = Query.get(query)
         query_record.add_hit()
         promotions = _promotions(query_record, site)
@@ -129,8 +131,20 @@ def search(request):
             "promotions": promotions,
             "type_counts": sorted(type_counts.items(), key=lambda item: -item[1]),
             "suggestions": SimpleLazyObject(lambda: _suggestion_pages(site, request)),
+            "did_you_mean": suggestion,
+            "fallback": SimpleLazyObject(lambda: _fallback(query, site, request)),
         },
     )
+
+
+def _fallback(query, site, request):
+    """What to show instead of an empty page: the first answer of the apps above
+    (the catalogue offers the courses of the topic nearest to the query)."""
+    for hook in hooks.get_hooks("site_search_fallback"):
+        answer = hook(query, searchable_pages(site), request)
+        if answer:
+            return answer
+    return None
 
 
 def _suggestion_pages(site, request):

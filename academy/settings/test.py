@@ -23,7 +23,9 @@ if not os.environ.get("DATABASE_URL"):
         "NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")
     }
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "german"}
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "german"},
+    # the public site search's index (home/search_index.py), kept by the same signals
+    "site": {"BACKEND": "home.search_index"},
 }
 # The page cache is switched on by the tests that exercise it (tests/ops/).
 PAGE_CACHE_ENABLED = False
