@@ -5,11 +5,14 @@ The number of queries does not depend on how many courses or dates there are.
 
 import hashlib
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+
+from home.search import closeness
 
 from .filters import MAX_SEARCH_LENGTH, PRICE_STEPS, CatalogueFilter
 from .finder import (
@@ -101,7 +104,14 @@ def catalogue_context(index_page, request) -> dict:
     date_filtered = criteria.date_filters()
     cards, cards_key = _cards(list(page_obj.object_list), date_filtered)
     chips = active_filters(filterset, data) if data else []
+    searched = criteria.search is not None
     return {
+        "did_you_mean": _did_you_mean(data, getattr(filterset, "search_suggestion", "")),
+        "nearest_topic": (
+            _nearest_topic(data.get("q", ""), taxonomy[0]["thema"])
+            if searched and not entries
+            else None
+        ),
         "filter": filterset,
         "facet_counts": filterset.counts,
         "courses": cards,
@@ -186,3 +196,20 @@ def _filter_state(data, now, courses, slots) -> str | None:
     )
     digest = hashlib.sha256(source.encode()).hexdigest()
     return f"{timezone.localdate(now)}|{chosen}|{digest}"
+
+
+def _did_you_mean(data, suggestion: str) -> dict | None:
+    """The same list with the search text the site suggests ("Meinten Sie …?")."""
+    if not suggestion:
+        return None
+    query = data.copy()
+    query["q"] = suggestion
+    return {"text": suggestion, "query": query.urlencode()}
+
+
+def _nearest_topic(text: str, topics: list[tuple[str, str]]) -> dict | None:
+    """The topic closest to a search that found nothing, to offer its courses."""
+    if not topics:
+        return None
+    slug, name = max(topics, key=lambda topic: closeness(text, topic[1]))  # ties: the first
+    return {"name": name, "query": urlencode({"thema": slug})}

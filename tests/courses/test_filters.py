@@ -219,3 +219,24 @@ def test_empty_result_suggests_removing_filters(client, courses):
     assert 'href="?format=online"' in html  # removes just the topic
     assert 'href="?thema=betriebsnachfolge"' in html  # removes just the format
     assert "Alle Kurse anzeigen" in html
+
+
+def test_a_misspelt_search_suggests_the_word_the_site_uses(client, courses):
+    html = client.get("/kurse/?q=Auftragsabwiklung").content.decode()
+    assert card_titles_of(html) == ["Digitale Auftragsabwicklung"]
+    assert "Meinten Sie" in html
+    assert 'href="?q=auftragsabwicklung"' in html.lower()
+
+
+def test_a_search_without_hits_offers_the_nearest_topic(client, courses):
+    response = client.get("/kurse/?q=Nachfolgeplanung+Zeppelin")
+    html = response.content.decode()
+    assert card_titles(response) == []
+    assert "Kurse zum Thema „Betriebsnachfolge“ ansehen" in html
+    assert 'href="?thema=betriebsnachfolge"' in html
+
+
+def card_titles_of(html):
+    import re
+
+    return re.findall(r'<h3 class="card-title h5"><a href="[^"]*">([^<]*)</a></h3>', html)
