@@ -58,11 +58,59 @@ def allow(key: str, limit: int, window: int, *, when_unavailable: bool) -> bool:
         return when_unavailable
 
 
+def _limit(kind: str) -> tuple[int, int] | None:
+    """(bookings, seconds) of the limit ``kind`` in ``ENROLMENT_RATE_LIMIT``; a
+    signed-in learner's address falls back to the plain address limit, and a kind not
+    configured is not limited."""
+    limits = settings.ENROLMENT_RATE_LIMIT
+    if kind == "ip_learner" and kind not in limits:
+        kind = "ip"
+    return limits.get(kind)
+
+
 def hit(kind: str, value: str) -> bool:
-    """Count one enrolment request; False when the limit of ``kind`` is exceeded.
+    """Count one request under the limit ``kind``; False when it is exceeded.
     Fails open: without the cache nobody is kept from enrolling."""
-    limit, window = settings.ENROLMENT_RATE_LIMIT[kind]
-    return allow(_key(kind, value), limit, window, when_unavailable=True)
+    if (limit := _limit(kind)) is None:
+        return True
+    return allow(_key(kind, value), *limit, when_unavailable=True)
+
+
+def exceeded(kind: str, value: str) -> bool:
+    """Whether the limit ``kind`` is used up already (nothing is counted: a booking
+    counts only once it is made, see :func:`record`). Fails open."""
+    if (limit := _limit(kind)) is None:
+        return False
+    try:
+        return (_cache().get(_key(kind, value)) or 0) >= limit[0]
+    except Exception:
+        logger.warning("rate limit %s not read (cache unavailable): allowed", kind, exc_info=True)
+        return False
+
+
+def record(kind: str, value: str) -> None:
+    """Count one booking made under the limit ``kind``."""
+    if (limit := _limit(kind)) is None:
+        return
+    try:
+        count(_key(kind, value), limit[1])
+    except Exception:
+        logger.warning("rate limit %s not counted (cache unavailable)", kind, exc_info=True)
+
+
+def minutes_left(kind: str, value: str) -> int:
+    """When the limit ``kind`` is free again, in whole minutes (at most its window)."""
+    window = (_limit(kind) or (0, 3600))[1]
+    seconds = window
+    try:
+        ttl = getattr(_cache(), "ttl", None)  # django-redis tells; memory caches do not
+        if ttl is not None:
+            left = ttl(_key(kind, value))
+            if left and left > 0:
+                seconds = min(left, window)
+    except Exception:
+        logger.debug("time left of rate limit %s unknown", kind, exc_info=True)
+    return max(1, -(-seconds // 60))
 
 
 def client_ip(request) -> str:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -15,11 +15,6 @@ from courses.models import CourseDate
 from . import ratelimit, services, signals, tokens
 from .forms import EnrolmentForm
 from .models import Enrolment
-
-RATE_LIMITED = _(
-    "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Anmeldungen. "
-    "Bitte versuchen Sie es in einer Stunde noch einmal oder rufen Sie uns an."
-)
 
 
 def _course_date_or_404(date_id: int) -> CourseDate:
@@ -48,6 +43,26 @@ def _contact(course_date, request) -> dict:
     }
 
 
+def _rate_limited(form, context, course_date, request, kind, value) -> int:
+    """Keep what was typed, say when to try again and whom to call: status 429."""
+    minutes = ratelimit.minutes_left(kind, value)
+    form.add_error(
+        None,
+        ngettext(
+            "Von Ihrem Anschluss oder für diese E-Mail-Adresse kamen in kurzer Zeit sehr viele "
+            "Anmeldungen. Bitte versuchen Sie es in %(minutes)d Minute noch einmal oder rufen "
+            "Sie uns an.",
+            "Von Ihrem Anschluss oder für diese E-Mail-Adresse kamen in kurzer Zeit sehr viele "
+            "Anmeldungen. Bitte versuchen Sie es in %(minutes)d Minuten noch einmal oder rufen "
+            "Sie uns an.",
+            minutes,
+        )
+        % {"minutes": minutes},
+    )
+    context.update(rate_limited=True, retry_minutes=minutes, contact=_contact(course_date, request))
+    return 429
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def enrol(request, date_id):
@@ -64,23 +79,34 @@ def enrol(request, date_id):
     status = 200
     if request.method == "POST":
         form = EnrolmentForm(request.POST, **form_kwargs)
-        if not ratelimit.hit("ip", ratelimit.client_ip(request)):
+        address = ratelimit.client_ip(request)
+        per_address = "ip_learner" if request.user.is_authenticated else "ip"
+        if not ratelimit.hit("attempts", address):
             form.is_valid()
-            form.add_error(None, RATE_LIMITED)
-            status = 429
+            status = _rate_limited(form, context, course_date, request, "attempts", address)
         elif form.is_bot:
             # Same answer as for a person; nothing is stored.
             return redirect("enrolment:sent", date_id=course_date.pk)
         elif form.is_valid():
-            if not ratelimit.hit("email", form.cleaned_data["email"]):
-                form.add_error(None, RATE_LIMITED)
-                status = 429
+            email = form.cleaned_data["email"]
+            used_up = next(
+                (
+                    (kind, value)
+                    for kind, value in ((per_address, address), ("email", email))
+                    if ratelimit.exceeded(kind, value)
+                ),
+                None,
+            )
+            if used_up:
+                status = _rate_limited(form, context, course_date, request, *used_up)
             else:
                 try:
                     services.request_enrolment(course_date.pk, form.cleaned_data)
                 except services.EnrolmentError as error:
                     context.update(reason=error.message, contact=_contact(course_date, request))
                     return render(request, "enrolment/closed.html", context)
+                ratelimit.record(per_address, address)
+                ratelimit.record("email", email)
                 return redirect("enrolment:sent", date_id=course_date.pk)
         else:
             status = 400

@@ -286,7 +286,15 @@ ATTENDANCE_EDIT_DAYS = env_int("ATTENDANCE_EDIT_DAYS", 14)
 # Share of a date's sessions a person must attend to count as "teilgenommen"
 # (1 = every session); fewer is "teilweise teilgenommen" and gives no certificate.
 ATTENDANCE_REQUIRED_SHARE = float(env_str("ATTENDANCE_REQUIRED_SHARE", "1") or 1)
-ENROLMENT_RATE_LIMIT = {"ip": (20, 3600), "email": (5, 3600)}  # (requests, seconds)
+# (count, seconds). Bookings made count, not failed submissions: per address ("ip";
+# "ip_learner" when signed in, e.g. a guild office booking its members) and per e-mail;
+# "attempts" bounds every submission from one address (a flood of bad forms).
+ENROLMENT_RATE_LIMIT = {
+    "ip": (30, 3600),
+    "ip_learner": (100, 3600),
+    "email": (5, 3600),
+    "attempts": (300, 3600),
+}
 ENROLMENT_MAIL_MAX_ATTEMPTS = 8
 
 # Who can sign in, and how: the login throttle (django-axes, counted in the database

@@ -206,8 +206,50 @@ def test_rate_limit_per_address(client, post, settings):
     response = post(reverse("enrolment:enrol", args=[date.pk]), form_data())
     assert response.status_code == 429
     html = response.content.decode()
-    assert "versuchen Sie es in einer Stunde noch einmal" in html
+    # when to try again (the window's time left, from Redis) and whom to call
+    assert re.search(r"versuchen Sie es in (59|60) Minuten noch einmal", html)
+    assert 'href="tel:' in html
     assert 'value="Erika"' in html  # what was typed is kept
+
+
+@pytest.mark.redis
+def test_failed_submissions_do_not_use_up_the_limit(client, post, settings):
+    """A guild office that mistypes a few times still books its people."""
+    settings.ENROLMENT_RATE_LIMIT = {"ip": (2, 3600), "email": (100, 3600)}
+    date = course_date()
+    url = reverse("enrolment:enrol", args=[date.pk])
+    for n in range(5):
+        assert post(url, {**form_data(n), "email": "kein-at-zeichen"}).status_code == 400
+    for n in range(2):
+        assert post(url, form_data(n)).status_code == 302
+    assert post(url, form_data(3)).status_code == 429
+    assert Enrolment.objects.count() == 2
+
+
+@pytest.mark.redis
+def test_a_flood_of_submissions_is_stopped_whatever_they_hold(client, post, settings):
+    settings.ENROLMENT_RATE_LIMIT = {"ip": (100, 3600), "email": (100, 3600), "attempts": (3, 3600)}
+    url = reverse("enrolment:enrol", args=[course_date().pk])
+    answers = [post(url, {"first_name": "x"}).status_code for _ in range(5)]
+    assert answers == [400, 400, 400, 429, 429]
+
+
+@pytest.mark.redis
+def test_signed_in_learners_have_a_larger_budget(client, post, settings):
+    from django.contrib.auth import get_user_model
+
+    settings.ENROLMENT_RATE_LIMIT = {
+        "ip": (2, 3600),
+        "ip_learner": (4, 3600),
+        "email": (100, 3600),
+    }
+    url = reverse("enrolment:enrol", args=[course_date(capacity=20).pk])
+    client.force_login(get_user_model().objects.create(username="innung@example.org"))
+    answers = [post(url, form_data(n)).status_code for n in range(5)]
+    assert answers == [302, 302, 302, 302, 429]
+    client.logout()
+    # anonymous visitors from the same address count on their own budget
+    assert [post(url, form_data(n)).status_code for n in range(5, 8)] == [302, 302, 429]
 
 
 @pytest.mark.redis
