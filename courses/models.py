@@ -35,6 +35,7 @@ from wagtail.search import index
 
 from home.blocks import BodyBlock
 from home.models import SeoMixin
+from home.renditions import prefetch_renditions
 from home.visibility import public_pages
 
 from .forms import CourseDateForm
@@ -426,7 +427,17 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
         return super().get_meta_description() or self.teaser
 
     def get_social_image(self):
+        if self.image_id:
+            self.trainer_list  # noqa: B018 – the page's images are read together
         return self.image
+
+    @cached_property
+    def trainer_list(self) -> list["Trainer"]:
+        """The trainers with photo and organisation; the renditions of their photos and
+        of the course image in one query (read when a fragment shows one of them)."""
+        trainers = list(self.trainers.select_related("partner", "photo"))
+        prefetch_renditions([self.image, *(trainer.photo for trainer in trainers)])
+        return trainers
 
     def get_social_image_alt(self):
         return self.image_alt
@@ -492,13 +503,7 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
             topic_list=SimpleLazyObject(lambda: self.taxonomy(request)["topics"]),
             target_group_list=SimpleLazyObject(lambda: self.taxonomy(request)["target_groups"]),
             trade_list=SimpleLazyObject(lambda: self.taxonomy(request)["trades"]),
-            trainer_list=SimpleLazyObject(
-                lambda: list(
-                    self.trainers.select_related("partner", "photo").prefetch_related(
-                        "photo__renditions"
-                    )
-                )
-            ),
+            trainer_list=SimpleLazyObject(lambda: self.trainer_list),
         )
         return context
 

@@ -1,6 +1,7 @@
 """The site's ground floor: home page, standard pages, partners and site settings."""
 
 from django.db import models
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -12,6 +13,7 @@ from wagtail.models import Page, PreviewableMixin
 from wagtail.search import index
 
 from .blocks import BodyBlock
+from .visibility import public_pages
 
 
 class SeoMixin(models.Model):
@@ -98,6 +100,18 @@ class HomePage(SeoMixin, Page):
     class Meta:
         verbose_name = _("Startseite")
         verbose_name_plural = _("Startseiten")
+
+    @cached_property
+    def child_pages(self) -> list[Page]:
+        """The live, public pages below the home page, read once and as their own types
+        (their fields deferred): the menu shows those marked for it, and the sections
+        of the apps above find their page there (the catalogue, the news)."""
+        return list(public_pages(self.get_children().live()).specific(defer=True))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["child_pages"] = SimpleLazyObject(lambda: self.child_pages)
+        return context
 
 
 class StandardPage(SeoMixin, Page):

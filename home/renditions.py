@@ -9,6 +9,7 @@ missing. A test keeps the list in step with the templates.
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.db.models.signals import post_save
 from wagtail.images import get_image_model
 from wagtail.images.models import Filter
@@ -49,6 +50,14 @@ def prepare(images=None) -> int:
         image.get_renditions(*specs)
         count += 1
     return count
+
+
+def prefetch_renditions(images) -> None:
+    """The renditions of these images (``None`` left out) read in one query: every
+    size a page asks of them afterwards comes from memory, whether its sharing tags,
+    structured data or markup ask first (Wagtail's ``prefetch_renditions()`` for
+    images already loaded)."""
+    prefetch_related_objects([image for image in images if image is not None], "renditions")
 
 
 def _image_saved(sender, instance, **kwargs):

@@ -9,7 +9,7 @@ from django import template
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
-from home.models import Partner
+from home.models import HomePage, Partner
 from home.visibility import public_pages
 
 register = template.Library()
@@ -28,8 +28,12 @@ def main_menu(context):
     current = context.get("page")
     if root is None:
         return {"root_url": None, "items": []}
-    pages = public_pages(root.get_children().live().in_menu()).only("title", "path", "url_path")
     current_path = getattr(current, "path", "")
+    if isinstance(current, HomePage) and current.pk == root.pk:
+        # the home page has read the pages below it for its sections
+        pages = [page for page in current.child_pages if page.show_in_menus]
+    else:
+        pages = public_pages(root.get_children().live().in_menu()).only("title", "path", "url_path")
     return {
         "root_url": root.get_url(request),
         "root_current": current_path == root.path,
