@@ -21,10 +21,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 
 from courses.ical import date_ics, location_text
 
-from .models import Enrolment, OutgoingMail
+from .models import Enrolment, OutgoingMail, cancellation_deadline
 from .tokens import absolute, cancel_url, confirm_url
 
 logger = logging.getLogger(__name__)
@@ -94,6 +95,10 @@ def mail_context(enrolment: Enrolment, **extra) -> dict:
     if enrolment.status == Enrolment.Status.PENDING:
         context["confirm_url"] = confirm_url(enrolment)
         context["expires_at"] = timezone.localtime(enrolment.expires_at)
+    context["cancel_deadline"] = timezone.localtime(cancellation_deadline(course_date))
+    # what apps above add (the learner area its address), without enrolment importing them
+    for add in hooks.get_hooks("enrolment_mail_context"):
+        context.update(add(enrolment) or {})
     context.update(extra)
     if context.get("kind") in NO_CANCEL_LINK:
         context["cancel_url"] = ""

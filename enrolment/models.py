@@ -194,6 +194,11 @@ class Enrolment(models.Model):
         return self.status in self.SEAT_STATUSES
 
 
+def cancellation_deadline(course_date):
+    """Until when a participant may cancel through their link (mails and pages say it)."""
+    return course_date.start - timedelta(hours=settings.ENROLMENT_CANCELLATION_DEADLINE_HOURS)
+
+
 # The person's details, in the order forms, staff views and exports show them.
 PERSON_FIELDS = (
     "salutation",

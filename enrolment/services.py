@@ -25,7 +25,14 @@ from courses.models import CourseDate
 
 from . import signals
 from .mail import queue_mail
-from .models import PERSON_FIELDS, PERSONAL_FIELDS, Enrolment, anonymised_value, normalise_email
+from .models import (
+    PERSON_FIELDS,
+    PERSONAL_FIELDS,
+    Enrolment,
+    anonymised_value,
+    cancellation_deadline,
+    normalise_email,
+)
 
 ENROLMENT_FIELDS = PERSON_FIELDS
 
@@ -60,11 +67,6 @@ def closed_reason(course_date: CourseDate, now=None) -> str | None:
     if not course_date.course.live:
         return str(_("Dieser Kurs ist nicht mehr im Programm."))
     return None
-
-
-def cancellation_deadline(course_date: CourseDate):
-    hours = settings.ENROLMENT_CANCELLATION_DEADLINE_HOURS
-    return course_date.start - timedelta(hours=hours)
 
 
 def can_cancel(enrolment: Enrolment, now=None) -> bool:
@@ -106,11 +108,15 @@ def _pending_lifetime():
     return pending_lifetime()
 
 
-def request_enrolment(course_date_id: int, data: dict, *, now=None) -> Outcome:
+def request_enrolment(course_date_id: int, data: dict, *, now=None, verified=False) -> Outcome:
     """The public form: store a pending enrolment and mail the confirmation link.
 
     A second submission for the same address and date stores nothing and
     mails the details of the existing enrolment to that address.
+
+    ``verified``: the address is proven already (a learner signed in by a link sent to
+    it enrols for themselves), so the enrolment is confirmed at once – a seat or a
+    waitlist place, with its mail – instead of asking for a confirmation.
     """
     now = now or timezone.now()
     email = normalise_email(data["email"])
@@ -136,13 +142,19 @@ def request_enrolment(course_date_id: int, data: dict, *, now=None) -> Outcome:
                 # The same form sent twice at the same moment: the other one won.
                 existing = Enrolment.objects.active().get(course_date=course_date, email=email)
             else:
-                queue_mail("confirm_request", enrolment)
-                return Outcome(enrolment, "created")
-        if existing.status == Enrolment.Status.PENDING:
-            queue_mail("confirm_request", existing)
-        else:
-            queue_mail("already_enrolled", existing)
-        return Outcome(existing, "duplicate")
+                if not verified:
+                    queue_mail("confirm_request", enrolment)
+                    return Outcome(enrolment, "created")
+                existing = enrolment
+        if not verified:
+            pending = existing.status == Enrolment.Status.PENDING
+            queue_mail("confirm_request" if pending else "already_enrolled", existing)
+            return Outcome(existing, "duplicate")
+    # a proven address: confirmed now (outside the transaction above: confirm() locks
+    # the date first, as every seat change does)
+    if existing.status == Enrolment.Status.PENDING:
+        return confirm(existing.pk, now=now)
+    return Outcome(existing, "already")
 
 
 def _allocate(course_date: CourseDate, enrolment: Enrolment, now) -> str:

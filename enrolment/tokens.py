@@ -59,8 +59,13 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def confirm_path(enrolment) -> str:
+    """The enrolment's own page (the confirmation link, without host)."""
+    return reverse("enrolment:confirm", args=[make_token(enrolment, CONFIRM)])
+
+
 def confirm_url(enrolment) -> str:
-    return absolute(reverse("enrolment:confirm", args=[make_token(enrolment, CONFIRM)]))
+    return absolute(confirm_path(enrolment))
 
 
 def cancel_url(enrolment) -> str:

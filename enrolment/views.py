@@ -11,10 +11,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from courses.models import CourseDate
+from staffauth import policy
 
 from . import ratelimit, services, signals, tokens
 from .forms import EnrolmentForm
-from .models import Enrolment
+from .models import PERSON_FIELDS, Enrolment, normalise_email
 
 
 def _course_date_or_404(date_id: int) -> CourseDate:
@@ -41,6 +42,35 @@ def _contact(course_date, request) -> dict:
         "phone": course.contact_phone or site_settings.phone,
         "email": course.contact_email or site_settings.email,
     }
+
+
+def _waitlist_place(course_date) -> int | None:
+    """The waitlist place one would get now, or None while there are free seats."""
+    if course_date.free_seats > 0:
+        return None
+    return course_date.enrolments.filter(status=Enrolment.Status.WAITLISTED).count() + 1
+
+
+def _known_details(learner) -> dict:
+    """What a signed-in learner gave with their latest enrolment (their own address
+    and name at least), to fill the form in."""
+    if learner is None:
+        return {}
+    latest = (
+        Enrolment.objects.filter(email=learner.username, anonymised_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    details = {name: getattr(latest, name) for name in PERSON_FIELDS} if latest else {}
+    details.pop("remarks", None)
+    details.update(
+        {
+            "email": learner.username,
+            "first_name": details.get("first_name") or learner.first_name,
+            "last_name": details.get("last_name") or learner.last_name,
+        }
+    )
+    return details
 
 
 def _rate_limited(form, context, course_date, request, kind, value) -> int:
@@ -76,6 +106,8 @@ def enrol(request, date_id):
         "priced": bool(course_date.effective_price),
         "privacy_url": _privacy_url(request),
     }
+    learner = request.user if policy.may_sign_in_by_link(request.user) else None
+    context.update(learner=learner, waitlist_place=_waitlist_place(course_date))
     status = 200
     if request.method == "POST":
         form = EnrolmentForm(request.POST, **form_kwargs)
@@ -100,18 +132,24 @@ def enrol(request, date_id):
             if used_up:
                 status = _rate_limited(form, context, course_date, request, *used_up)
             else:
+                # a learner signed in by a link to this address has proven it already
+                verified = learner is not None and normalise_email(email) == learner.username
                 try:
-                    services.request_enrolment(course_date.pk, form.cleaned_data)
+                    outcome = services.request_enrolment(
+                        course_date.pk, form.cleaned_data, verified=verified
+                    )
                 except services.EnrolmentError as error:
                     context.update(reason=error.message, contact=_contact(course_date, request))
                     return render(request, "enrolment/closed.html", context)
                 ratelimit.record(per_address, address)
                 ratelimit.record("email", email)
+                if verified:
+                    return redirect(tokens.confirm_path(outcome.enrolment))
                 return redirect("enrolment:sent", date_id=course_date.pk)
         else:
             status = 400
     else:
-        form = EnrolmentForm(**form_kwargs)
+        form = EnrolmentForm(initial=_known_details(learner), **form_kwargs)
     context["form"] = form
     return render(request, "enrolment/enrol_form.html", context, status=status)
 
@@ -209,6 +247,12 @@ def confirm(request, token):
         else None
     )
     context["cancel_url"] = tokens.cancel_url(enrolment)
+    context["deadline"] = services.cancellation_deadline(enrolment.course_date)
+    course = enrolment.course_date.course
+    if course.url:
+        context["calendar_url"] = course.url + course.reverse_subpage(
+            "date_calendar", args=[enrolment.course_date.pk]
+        )
     return render(request, "enrolment/confirm.html", context)
 
 
@@ -224,9 +268,11 @@ def cancel(request, token):
             services.cancel(enrolment.pk)
         except Enrolment.DoesNotExist:  # deleted by staff a moment ago
             raise Http404 from None
-        return redirect(request.path)
+        waitlisted = enrolment.status == Enrolment.Status.WAITLISTED
+        return redirect(request.path + ("?warteliste=1" if waitlisted else ""))
     context = _state_context(enrolment, request)
     context["can_cancel"] = services.can_cancel(enrolment)
+    context["was_waitlisted"] = request.GET.get("warteliste") == "1"
     context["deadline"] = services.cancellation_deadline(enrolment.course_date)
     context["started"] = enrolment.course_date.start <= timezone.now()
     return render(request, "enrolment/cancel.html", context)

@@ -6,6 +6,7 @@ page here is personal: ``never_cache`` sends ``Cache-Control: private, no-store`
 """
 
 import json
+import re
 
 from django import forms
 from django.contrib.auth import authenticate, login, logout
@@ -27,7 +28,7 @@ from staffauth import policy
 
 from . import learner
 from .certificates import eligible, issue, pdf_response
-from .lessons import LessonPage, material_of
+from .lessons import CourseAccess, LessonPage, course_id_of_material, material_of
 from .models import Certificate, LearnerCalendar
 
 RATE_LIMITED = _(
@@ -73,6 +74,11 @@ def signin(request):
         else:
             status = 400
     else:
+        if request.user.is_authenticated:
+            # sent here by a page's view restriction: signed in, but not a participant
+            course = _course_behind(request, request.GET.get("next", ""))
+            if course is not None:
+                return render(request, "learning/no_access.html", {"course": course}, status=403)
         form = SignInForm()
     return render(
         request,
@@ -80,6 +86,40 @@ def signin(request):
         {"form": form, "next": request.GET.get("next", "")},
         status=status,
     )
+
+
+def _course_behind(request, next_path: str):
+    """The course whose material lies at ``next_path`` (a path on this site), or None."""
+    from wagtail.documents import get_document_model
+    from wagtail.models import Page, Site
+
+    from courses.models import CoursePage
+
+    if not next_path.startswith("/") or next_path.startswith("//"):
+        return None
+    path = next_path.split("?", 1)[0][:500]
+    document = re.match(r"^/documents/(\d{1,12})/", path)
+    if document:  # a file of a course's private collection
+        collection = (
+            get_document_model()
+            .objects.filter(pk=int(document[1]))
+            .values_list("collection_id", flat=True)
+        )
+        course_id = (
+            CourseAccess.objects.filter(collection_id__in=collection)
+            .values_list("course_id", flat=True)
+            .first()
+        )
+    else:
+        site = Site.find_for_request(request)
+        if site is None:
+            return None
+        url_path = site.root_page.url_path.rstrip("/") + path
+        page = Page.objects.filter(url_path=url_path).first()
+        course_id = course_id_of_material(page.specific) if page is not None else None
+    if course_id is None:
+        return None
+    return CoursePage.objects.live().filter(pk=course_id).first()
 
 
 @never_cache
@@ -145,6 +185,7 @@ def home(request):
         date = enrolment.course_date
         date.calendar_url = None
         if enrolment.status == Enrolment.Status.WAITLISTED and date.end >= now:
+            enrolment.cancel_link = cancel_url(enrolment)
             waitlisted.append(enrolment)
         elif enrolment.status in Enrolment.SEAT_STATUSES and date.end >= now:
             enrolment.cancel_link = cancel_url(enrolment)

@@ -25,3 +25,23 @@ def course_material_outline(context):
     return render_to_string(
         "learning/includes/material_titles.html", context.flatten(), request=context.get("request")
     )
+
+
+@hooks.register("enrolment_next_steps")
+def learner_area_step(context):
+    """After enrolling: where the dates, the material and the waitlist place are."""
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "learning/includes/next_step.html", context.flatten(), request=context.get("request")
+    )
+
+
+@hooks.register("enrolment_mail_context")
+def learner_area_address(enrolment):
+    """Mails about an enrolment name the learner area."""
+    from django.urls import reverse
+
+    from enrolment.tokens import absolute
+
+    return {"learner_url": absolute(reverse("learner:home"))}

@@ -65,8 +65,8 @@ def test_enrol_confirm_and_cancel_through_the_mail(browser_page, course_date, li
     seat_mail = mail.outbox[-1]
     assert seat_mail.subject.startswith("Sie sind angemeldet")
     page.goto(mail_link(seat_mail, "abmelden", live_server.url))
-    page.get_by_role("button", name="Ja, jetzt abmelden").click()
-    page.get_by_role("heading", name="Sie sind abgemeldet").wait_for()
+    page.get_by_role("button", name="Ja, Teilnahme absagen").click()
+    page.get_by_role("heading", name="Ihre Teilnahme ist abgesagt").wait_for()
     page.assert_accessible()
 
     course_date.refresh_from_db()

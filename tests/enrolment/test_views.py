@@ -92,10 +92,10 @@ def test_full_walk_enrol_confirm_cancel(client, post):
         m for m in mail.outbox if m.subject.startswith("Sie sind angemeldet")
     )
     cancel_path = link(first_confirmed_mail, "abmelden")
-    assert "Ja, jetzt abmelden" in client.get(cancel_path).content.decode()
+    assert "Ja, Teilnahme absagen" in client.get(cancel_path).content.decode()
     assert Enrolment.objects.filter(status="confirmed").count() == 1
     post(cancel_path)
-    assert "Sie sind abgemeldet" in client.get(cancel_path).content.decode()
+    assert "Ihre Teilnahme ist abgesagt" in client.get(cancel_path).content.decode()
     second = Enrolment.objects.get(email="person2@example.org")
     assert second.status == "confirmed"
     assert mail.outbox[-1].to == ["person2@example.org"]
@@ -159,7 +159,7 @@ def test_cancel_after_deadline_shows_whom_to_call(client, post):
     html = client.get(path).content.decode()
     assert "Bitte rufen Sie uns an" in html
     assert "03521 4768-12" in html
-    assert "Ja, jetzt abmelden" not in html
+    assert "Ja, Teilnahme absagen" not in html
     post(path)
     enrolment.refresh_from_db()
     assert enrolment.status == "confirmed"

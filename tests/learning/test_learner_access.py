@@ -114,8 +114,17 @@ def test_access_matrix(client, world, role, target):
         assert response.status_code == 302
         assert response["Location"].startswith("/lernen/anmelden/?next=")
         follow = client.get(response["Location"])
-        assert follow.status_code == 200
-        assert "Anmeldelink schicken" in follow.content.decode()
+        html = follow.content.decode()
+        if role == "anonymous":
+            assert follow.status_code == 200
+            assert "Anmeldelink schicken" in html
+        else:
+            # signed in already: why not, and the way to enrol
+            assert follow.status_code == 403
+            assert "Nur für Teilnehmende dieses Kurses" in html
+            assert "Anmeldelink schicken" not in html
+            course = world["material"].get_parent()
+            assert f'href="{course.url}#termine"' in html
 
 
 def test_private_document_is_not_cached_publicly(client, world):
