@@ -17,7 +17,7 @@ from django.db import transaction
 from home.demo import DEMO_PASSWORD
 from home.models import HomePage
 
-PROJECT_APPS = ["home", "news", "courses", "enrolment", "learning"]
+PROJECT_APPS = ["home", "courses", "news", "enrolment", "learning"]
 
 
 class Command(BaseCommand):
