@@ -3,11 +3,12 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from courses.models import CoursePage
 from home.demo import PARTNERS, body, ensure_child, ensure_home_page, heading, paragraph
 from home.images import get_or_create_image
 from home.models import HomePage, Partner
 
-from .models import NewsCategory, NewsIndexPage, NewsPage
+from .models import NewsCategory, NewsIndexPage, NewsPage, NewsRelatedCourse
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -58,6 +59,7 @@ NEWS = [
         "category": NewsCategory.EVENT,
         "partner": "Berufsakademie Sachsen – Staatliche Studienakademie Riesa",
         "tags": ["Konferenz", "Riesa", "Kreativwirtschaft"],
+        "courses": ["design-thinking-kreativwirtschaft"],
         "teaser": (
             "Am 31. Mai 2018 trafen sich in Riesa Handwerksbetriebe, Hochschulen und Kreative "
             "zur ersten Innovationskonferenz des Bündnisses."
@@ -129,6 +131,7 @@ NEWS = [
         "partner": "Qualifizierungszentrum Region Riesa GmbH",
         "author": "Rita Redlich",
         "tags": ["Digitalisierung", "Kurse"],
+        "courses": ["digitale-auftragsabwicklung", "digitales-aufmass", "digitale-zeiterfassung"],
         "featured": True,
         "teaser": (
             "Von der digitalen Baustellendokumentation bis zur Online-Terminvergabe: Die "
@@ -152,6 +155,11 @@ NEWS = [
         "category": NewsCategory.EVENT,
         "partner": "SMILE – Gründerinitiative der Universität Leipzig",
         "tags": ["Betriebsnachfolge", "Veranstaltung"],
+        "courses": [
+            "betriebsnachfolge-rechtzeitig-planen",
+            "unternehmenswert-ermitteln",
+            "nachfolge-als-chance",
+        ],
         "teaser": (
             "Inhaberinnen und Inhaber, Nachfolgerinnen und Nachfolger trafen sich in Meißen: "
             "ein Abend über Übergabe, Finanzierung und Vertrauen."
@@ -178,6 +186,7 @@ NEWS = [
         "category": NewsCategory.EVENT,
         "partner": "Kreatives Sachsen",
         "tags": ["Kreativwirtschaft", "Innovation"],
+        "courses": ["design-thinking-kreativwirtschaft", "neue-produkte-mit-designerinnen"],
         "teaser": (
             "Designerinnen, Entwickler und Handwerksbetriebe haben einen Tag lang an neuen "
             "Produkten gearbeitet – mit überraschenden Ergebnissen."
@@ -199,6 +208,11 @@ NEWS = [
         "category": NewsCategory.COURSES,
         "author": "Tom Tischler",
         "tags": ["Kurse", "Online"],
+        "courses": [
+            "social-media-fuer-handwerksbetriebe",
+            "foerdermittel-digitalisierung",
+            "it-sicherheit-im-handwerksbetrieb",
+        ],
         "teaser": (
             "Kurze Online-Kurse am Abend: So passen Weiterbildung und Arbeitsalltag im "
             "Handwerk zusammen."
@@ -256,8 +270,30 @@ def ensure_news(home: HomePage) -> NewsIndexPage:
     return index
 
 
+def link_courses(index: NewsIndexPage) -> None:
+    """Each article names the courses it talks about (those the catalogue's demo made),
+    published with it as an editor does; an article that names courses already is left
+    as it is."""
+    for data in NEWS:
+        wanted = data.get("courses", [])
+        article = NewsPage.objects.child_of(index).filter(slug=data["slug"]).first()
+        if not wanted or article is None or article.related_courses.exists():
+            continue
+        courses = {page.slug: page for page in CoursePage.objects.filter(slug__in=wanted)}
+        if not courses:  # no catalogue yet
+            continue
+        article.related_courses = [
+            NewsRelatedCourse(course=courses[slug], sort_order=position)
+            for position, slug in enumerate(slug for slug in wanted if slug in courses)
+        ]
+        article.save_revision().publish()
+        # the article keeps its own date as its publish time (as ensure_news set it)
+        NewsPage.objects.filter(pk=article.pk).update(last_published_at=data["date"])
+
+
 def load(stdout=None) -> dict:
     index = ensure_news(ensure_home_page())
+    link_courses(index)
     if stdout is not None:
         stdout.write(f"Neuigkeiten: {index.get_children().count()} Artikel unter {index.url_path}")
     return {"news": index}

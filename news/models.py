@@ -1,8 +1,9 @@
 """News: the news section, its articles, categories and tags (feeds in feeds.py).
 
-This app builds on ``home`` (page mixins, blocks, the cache of public content) and
-nothing above it; articles name courses as pages of the type "courses.CoursePage",
-without importing the catalogue.
+This app builds on ``courses`` (an article names the courses it talks about and shows
+their next dates) and ``home`` (page mixins, blocks, the cache of public content); the
+catalogue never imports it: a course page lists the articles naming it through the
+inclusion point "course_page_aside" (wagtail_hooks.py).
 """
 
 import hashlib
@@ -11,6 +12,8 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +31,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 
+from courses.models import CourseDate
 from home.blocks import NewsBodyBlock
 from home.models import SeoMixin
 from home.visibility import public_pages
@@ -53,6 +57,10 @@ class NewsPageQuerySet(PageQuerySet):
     def in_year(self, year):
         return self.filter(date__year=year)
 
+    def naming_course(self, course):
+        """Articles that name ``course`` among their courses (each once)."""
+        return self.filter(pk__in=NewsRelatedCourse.objects.filter(course=course).values("page_id"))
+
     def for_listing(self, renditions=True):
         """What a news card needs, in a fixed number of queries (the image sizes may
         be left to :func:`prefetch_card_images`, for the cards not in the cache)."""
@@ -73,6 +81,13 @@ def news_cards(ids: list[int]) -> SimpleLazyObject:
         return [articles[pk] for pk in ids if pk in articles]
 
     return SimpleLazyObject(load)
+
+
+def articles_naming(course, count: int) -> list:
+    """The newest ``count`` live, public articles that name ``course``, in one query
+    (what a list of their titles and dates needs)."""
+    articles = public_pages(NewsPage.objects.live().naming_course(course))
+    return list(articles.defer_streamfields().newest_first()[:count])
 
 
 class NewsIndexPage(SeoMixin, Page):
@@ -277,7 +292,17 @@ class NewsPage(SeoMixin, Page):
         ),
         FieldPanel("tags"),
         FieldPanel("featured"),
-        InlinePanel("related_courses", heading=_("Passende Kurse"), label=_("Kurs")),
+        InlinePanel(
+            "related_courses",
+            heading=_("Kurse zum Artikel"),
+            label=_("Kurs"),
+            help_text=_(
+                "Die Kurse, um die es im Artikel geht. Sie stehen in dieser Reihenfolge unter "
+                "dem Artikel, jeweils mit den nächsten Terminen und freien Plätzen; die "
+                "Kursseite nennt dafür den Artikel unter „Aktuelles zum Kurs“. Kurse, die "
+                "nicht veröffentlicht oder nicht öffentlich sind, werden nicht gezeigt."
+            ),
+        ),
         InlinePanel("related_news", heading=_("Weitere Artikel"), label=_("Artikel")),
     ]
     promote_panels = [*Page.promote_panels, FieldPanel("meta_description")]
@@ -307,40 +332,78 @@ class NewsPage(SeoMixin, Page):
             names.append(self.author_partner.name)
         return ", ".join(name for name in names if name)
 
-    def get_related_courses(self):
-        ids = [link.course_id for link in self.related_courses.all() if link.course_id]
-        pages = public_pages(Page.objects.live().filter(pk__in=ids)).specific()
-        by_id = {page.pk: page for page in pages}
-        return [by_id[pk] for pk in ids if pk in by_id]
+    #: how many of its next bookable dates an article shows of each course it names
+    DATES_PER_COURSE = 3
 
-    def get_related_news(self):
-        ids = [link.article_id for link in self.related_news.all() if link.article_id]
-        pages = public_pages(NewsPage.objects.live().filter(pk__in=ids)).for_listing()
-        by_id = {page.pk: page for page in pages}
-        return [by_id[pk] for pk in ids if pk in by_id]
+    def get_links(self, request=None) -> tuple[list, list]:
+        """The live, public pages linked below the article, in the editor's order, in one
+        query: the courses (page objects with ``course_teaser``) and the articles (their
+        ids and publish times name the cached list; news_cards reads them).
 
-    def get_related_state(self) -> list[tuple]:
-        """Id and publish time of every visible page linked below the article, in one
-        query: with the article's own state, the key of its cached body (their titles
-        and teasers show there)."""
-        linked = models.Q(
-            pk__in=NewsRelatedCourse.objects.filter(page=self).values("course_id")
-        ) | models.Q(pk__in=NewsRelatedArticle.objects.filter(page=self).values("article_id"))
-        pages = public_pages(Page.objects.live().filter(linked)).order_by("pk")
-        return [
-            (pk, str(published)) for pk, published in pages.values_list("pk", "last_published_at")
-        ]
+        A preview shows the links of the draft, which only the page object holds."""
+        if self.pk and not getattr(request, "is_preview", False):
+            course_links = NewsRelatedCourse.objects.filter(page=self)
+            article_links = NewsRelatedArticle.objects.filter(page=self)
+            linked = Q(pk__in=course_links.values("course_id")) | Q(
+                pk__in=article_links.values("article_id")
+            )
+            order = {
+                "course_order": _link_order(course_links.filter(course=OuterRef("pk"))),
+                "article_order": _link_order(article_links.filter(article=OuterRef("pk"))),
+            }
+        else:
+            course_ids = [link.course_id for link in self.related_courses.all() if link.course_id]
+            article_ids = [link.article_id for link in self.related_news.all() if link.article_id]
+            if not course_ids and not article_ids:
+                return [], []
+            linked = Q(pk__in=course_ids) | Q(pk__in=article_ids)
+            order = {
+                "course_order": _position(course_ids),
+                "article_order": _position(article_ids),
+            }
+        pages = public_pages(Page.objects.live().filter(linked)).annotate(
+            course_teaser=F("coursepage__teaser"), **order
+        )
+        courses, articles = [], []
+        for page in pages:
+            if page.course_order is not None:
+                courses.append(page)
+            elif page.article_order is not None:
+                articles.append(page)
+        courses.sort(key=lambda page: (page.course_order, page.pk))
+        articles.sort(key=lambda page: (page.article_order, page.pk))
+        return courses, articles
+
+    def with_next_dates(self, courses: list) -> list:
+        """``courses``, each with ``next_dates``: its next dates one can enrol for (full
+        ones take a waiting list), read in one query – always, they show free seats."""
+        if not courses:
+            return courses
+        by_course = {course.pk: [] for course in courses}
+        dates = (
+            CourseDate.objects.filter(course_id__in=by_course)
+            .open_for_enrolment()
+            .defer("sessions")
+            .order_by("start", "pk")
+        )
+        for date in dates:
+            if len(by_course[date.course_id]) < self.DATES_PER_COURSE:
+                by_course[date.course_id].append(date)
+        for course in courses:
+            course.next_dates = by_course[course.pk]
+        return courses
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # read only when the article's cached fragments are missing
-        context["related_courses"] = SimpleLazyObject(self.get_related_courses)
-        context["related_news"] = SimpleLazyObject(self.get_related_news)
-        context["news_index"] = SimpleLazyObject(self.get_parent)
+        courses, articles = self.get_links(request)
+        # the courses are rendered on every request (their dates show free seats); the
+        # linked articles only when their cached list (named by their ids and publish
+        # times) is missing
+        context["related_courses"] = self.with_next_dates(courses)
+        context["related_state"] = [(page.pk, str(page.last_published_at)) for page in articles]
+        context["related_news"] = news_cards([page.pk for page in articles]) if articles else []
+        context["news_index"] = SimpleLazyObject(self.get_parent)  # known from the routing
         context["json_ld"] = partial(self.get_json_ld, request)
-        context["related_state"] = self.get_related_state() if self.pk else []
-        if self.pk and not context["related_state"]:
-            context["related_courses"] = context["related_news"] = []
         return context
 
     def get_json_ld(self, request=None):
@@ -372,6 +435,23 @@ class NewsPage(SeoMixin, Page):
         return data
 
 
+def _link_order(links):
+    """The place of the first of ``links`` as a subquery (None: not linked)."""
+    first = links.annotate(place=Coalesce("sort_order", 0)).order_by("sort_order", "pk")
+    return Subquery(first.values("place")[:1])
+
+
+def _position(ids: list[int]):
+    """The position of a page's id in ``ids`` as a query expression (None if absent)."""
+    if not ids:
+        return models.Value(None, output_field=models.IntegerField())
+    return models.Case(
+        *(models.When(pk=pk, then=models.Value(position)) for position, pk in enumerate(ids)),
+        default=None,
+        output_field=models.IntegerField(),
+    )
+
+
 def _absolute(url, request=None):
     if url.startswith(("http://", "https://")):
         return url
@@ -383,17 +463,19 @@ def _absolute(url, request=None):
 
 
 class NewsRelatedCourse(Orderable):
-    """A course shown below an article (a CoursePage, chosen by page type name)."""
+    """A course the article talks about: shown below it with its next dates, and the
+    article on the course's page. An ordered inline (not a many-to-many field), so the
+    editor decides the order; saved with the article's revisions."""
 
     page = ParentalKey(NewsPage, related_name="related_courses", on_delete=models.CASCADE)
     course = models.ForeignKey(
-        "wagtailcore.Page",
+        "courses.CoursePage",
         verbose_name=_("Kurs"),
         on_delete=models.CASCADE,
         related_name="+",
     )
 
-    panels = [PageChooserPanel("course", page_type="courses.CoursePage")]
+    panels = [FieldPanel("course", help_text=_("Einen Kurs aus dem Kurskatalog wählen."))]
 
     class Meta(Orderable.Meta):
         verbose_name = _("Passender Kurs")

@@ -1,11 +1,13 @@
 """Public content for the query-count tests: a site whose pages show ``count`` items
-of everything (courses, dates, trainers, articles, tags, partners), grown in place."""
+of everything (courses, dates, trainers, articles, tags, partners, the courses an
+article names), grown in place."""
 
 import datetime
 
 from django.utils import timezone
 
 from home.images import get_or_create_image
+from news.models import NewsRelatedCourse
 from tests.factories import (
     CourseDateFactory,
     CourseIndexPageFactory,
@@ -75,7 +77,13 @@ class Content:
                     featured=number == 0,
                 )
             )
+        # every article names the first course (its page lists the newest of them), the
+        # first article every course (it shows them with their next dates)
         article = self.articles[0]
+        for other in self.articles:
+            NewsRelatedCourse.objects.get_or_create(page=other, course=self.courses[0])
+        for other in self.courses[1:]:
+            NewsRelatedCourse.objects.get_or_create(page=article, course=other)
         article.tags.add(*[f"Schlagwort {n}" for n in range(count)])
         article.save_revision().publish()
 

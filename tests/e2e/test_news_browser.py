@@ -101,3 +101,36 @@ def test_news_on_a_phone_has_no_horizontal_scrolling(phone_page, news_site):
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+@pytest.mark.parametrize("viewport", ["browser_page", "phone_page"])
+def test_reader_goes_from_an_article_to_its_course_and_back(request, news_site, viewport):
+    from courses.models import CourseDate
+    from news.models import NewsPage, NewsRelatedCourse
+    from tests.courses.conftest import in_days
+    from tests.factories import CourseDateFactory, CourseIndexPageFactory, CoursePageFactory
+
+    page = request.getfixturevalue(viewport)
+    catalogue = CourseIndexPageFactory(parent=news_site.get_parent(), show_in_menus=True)
+    course = CoursePageFactory(
+        parent=catalogue,
+        title="Betriebsnachfolge rechtzeitig planen",
+        teaser="Den Betrieb Schritt für Schritt übergeben.",
+    )
+    date = CourseDateFactory(course=course, start=in_days(12), end=in_days(12, 16), capacity=10)
+    CourseDate.objects.filter(pk=date.pk).update(seats_confirmed=8)
+    article = NewsPage.objects.get(slug="abend-zur-betriebsnachfolge")
+    article.related_courses = [NewsRelatedCourse(course=course, sort_order=0)]
+    article.save_revision().publish()
+
+    page.goto(article.url)
+    courses = page.locator("section.related-courses")
+    assert "noch 2 Plätze" in courses.inner_text()
+    page.assert_accessible()
+    courses.get_by_role("link", name="Betriebsnachfolge rechtzeitig planen").click()
+    page.wait_for_url(f"**{course.url}")
+    news = page.get_by_role("region", name="Aktuelles zum Kurs")
+    news.get_by_role("link", name=article.title).click()
+    page.wait_for_url(f"**{article.url}")
+    page.go_back()
+    page.assert_accessible()

@@ -14,10 +14,11 @@ from home.images import get_or_create_image
 from home.models import HomePage
 from news.models import NewsIndexPage, NewsPage, NewsRelatedArticle, NewsRelatedCourse
 from tests.factories import (
+    CourseIndexPageFactory,
+    CoursePageFactory,
     NewsIndexPageFactory,
     NewsPageFactory,
     PartnerFactory,
-    StandardPageFactory,
     build_news,
     build_site,
 )
@@ -286,8 +287,9 @@ def test_article_body_with_gallery_and_two_click_video(client, news_index):
 
 @pytest.mark.django_db
 def test_related_links_show_only_live_pages(client, news_index, home_page):
-    course = StandardPageFactory(parent=home_page, title="Kurs Digitalisierung")
-    draft = StandardPageFactory(parent=home_page, title="Kurs im Entwurf", live=False)
+    catalogue = CourseIndexPageFactory(parent=home_page)
+    course = CoursePageFactory(parent=catalogue, title="Kurs Digitalisierung")
+    draft = CoursePageFactory(parent=catalogue, title="Kurs im Entwurf", live=False)
     other = NewsPageFactory(parent=news_index, title="Weitere Meldung")
     article = NewsPageFactory(parent=news_index, title="Hauptmeldung")
     NewsRelatedCourse.objects.create(page=article, course=course, sort_order=0)

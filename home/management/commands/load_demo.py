@@ -18,7 +18,7 @@ from home.demo import DEMO_PASSWORD
 from home.models import HomePage
 from home.sites import follow_site_url
 
-PROJECT_APPS = ["home", "news", "courses", "enrolment", "learning"]
+PROJECT_APPS = ["home", "courses", "news", "enrolment", "learning"]
 
 
 class Command(BaseCommand):
