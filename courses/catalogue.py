@@ -19,11 +19,14 @@ from .finder import (
     ONLINE,
     TAXONOMY_FIELDS,
     Finder,
-    read_catalogue,
+    read_courses,
+    read_seat_state,
+    read_slots,
     read_taxonomy,
+    seat_state,
     sort_key,
 )
-from .models import CoursePage
+from .models import CourseDate, CoursePage
 
 PER_PAGE = 12
 
@@ -56,6 +59,10 @@ def active_filters(filterset, data) -> list[dict]:
             chips.append((name, None, str(dict(field.choices).get(value, value))))
         elif all(hasattr(item, "slug") for item in value):  # topics, groups, trades
             chips.extend((name, item.slug, item.name) for item in value)
+        elif name == "ort":  # a place is its own label (its choices read every date)
+            chips.extend(
+                (name, item, str(_("Online")) if item == ONLINE else item) for item in value
+            )
         else:
             labels = dict(field.choices)
             chips.extend((name, item, str(labels.get(item, item))) for item in value)
@@ -75,21 +82,28 @@ def catalogue_context(index_page, request) -> dict:
     now = timezone.now()
     data = _clean_query(request)
     courses = index_page.courses()
-    rows, slots = read_catalogue(courses, now)
-    places = sorted(
-        {s.place for dates in slots.values() for s in dates} - {ONLINE, ""}, key=sort_key
-    )
+    rows = read_courses(courses)
+    all_slots = SimpleLazyObject(lambda: read_slots(rows, now))  # every bookable date
     taxonomy = SimpleLazyObject(read_taxonomy)  # read when validated or shown
     filterset = CatalogueFilter(
         data or None,
         queryset=courses,
         request=request,
         now=now,
-        places=places,
+        places=SimpleLazyObject(lambda: _places(all_slots)),
         taxonomy=SimpleLazyObject(lambda: taxonomy[0]),
     )
     criteria = filterset.criteria()
-    finder = Finder(list(rows.values()), slots, criteria, memberships=lambda: taxonomy[1])
+    filtered = criteria.date_filters()
+    # a filtered list reads only the dates that meet its filters
+    slots = read_slots(rows, now, criteria) if filtered else all_slots
+    finder = Finder(
+        list(rows.values()),
+        slots,
+        criteria,
+        memberships=lambda: taxonomy[1],
+        all_slots=lambda: all_slots,
+    )
     entries = finder.listing(filterset.sort, getattr(filterset, "search_ranking", None))
     # counted only when the filter form is rendered (its fragment may come from the cache)
     filterset.show_counts(
@@ -125,7 +139,9 @@ def catalogue_context(index_page, request) -> dict:
             page_obj.number, on_each_side=1, on_ends=1
         ),
         "calendar_feed_url": index_page.calendar_feed_url(request),
-        "filter_state": _filter_state(data, now, rows, slots),
+        "filter_state": _filter_state(
+            data, now, rows, read_seat_state(rows, now) if filtered else seat_state(slots)
+        ),
     }
 
 
@@ -134,21 +150,19 @@ def _cards(entries: list[tuple], date_filtered: bool) -> tuple:
     cached list: each course's id, time of its last publish and what its card shows
     of its date (its seats: a seat taken shows at once).
 
-    The dates come from the filtering; the courses themselves (title, teaser, image,
-    topics) are read only when the list is rendered."""
-    shown = [
-        (course, slot.as_date() if slot else None, matching) for course, slot, matching in entries
-    ]
+    The key comes from the filtering (the dates' seats); the courses themselves
+    (title, teaser, image, topics) and the dates in full are read only when the list is
+    rendered."""
     key = (
         date_filtered,
         *(
-            (course.pk, str(course.published), _card_state(date), matching)
-            for course, date, matching in shown
+            (course.pk, str(course.published), slot.card_state if slot else "-", matching)
+            for course, slot, matching in entries
         ),
     )
 
     def load():
-        ids = [course.pk for course, _date, _matching in shown]
+        ids = [course.pk for course, _slot, _matching in entries]
         pages = {
             page.pk: page
             for page in CoursePage.objects.filter(pk__in=ids)
@@ -156,11 +170,16 @@ def _cards(entries: list[tuple], date_filtered: bool) -> tuple:
             .select_related("image")
             .prefetch_related("topics", "image__renditions")
         }
+        shown = [slot.pk for _course, slot, _matching in entries if slot is not None]
+        dates = {
+            date.pk: date for date in CourseDate.objects.filter(pk__in=shown).defer("sessions")
+        }
         cards = []
-        for course, date, matching in shown:
+        for course, slot, matching in entries:
             page = pages.get(course.pk)
             if page is None:  # deleted a moment ago
                 continue
+            date = dates.get(slot.pk) if slot is not None else None
             if date is not None:
                 date.course = page
             page.next_date = date
@@ -171,31 +190,26 @@ def _cards(entries: list[tuple], date_filtered: bool) -> tuple:
     return SimpleLazyObject(load), key
 
 
-def _card_state(date) -> str:
-    """What a course card shows of its date."""
-    if date is None:
-        return "-"
-    return f"{date.pk}:{date.seats_confirmed}:{date.capacity}:{date.price_override}"
-
-
-def _filter_state(data, now, courses, slots) -> str | None:
+def _filter_state(data, now, courses, seats: str) -> str | None:
     """The key of the cached filter form: the chosen filters, the day (its months
-    change with it) and what its options and counts come from – the courses and their
-    bookable dates. None – not cached – for free-text searches: every text would be a
-    new entry."""
+    change with it) and what its options and counts come from – the courses and which
+    bookable dates have free seats (a date's place, time and price change with an edit,
+    which moves the content version on). None – not cached – for free-text searches:
+    every text would be a new entry."""
     if "q" in data:
         return None
     chosen = sorted((name, sorted(values)) for name, values in data.lists())
     if len(str(chosen)) > 400:
         return None
-    source = repr(
-        (
-            [(c.pk, c.published) for c in courses.values()],
-            [s.row for dates in slots.values() for s in dates],
-        )
-    )
+    published = max((c.published for c in courses.values() if c.published), default=None)
+    source = f"{sorted(courses)}|{published}|{seats}"
     digest = hashlib.sha256(source.encode()).hexdigest()
     return f"{timezone.localdate(now)}|{chosen}|{digest}"
+
+
+def _places(slots) -> list[str]:
+    """The places with bookable dates, in German order (online is offered apart)."""
+    return sorted({s.place for dates in slots.values() for s in dates} - {ONLINE, ""}, key=sort_key)
 
 
 def _did_you_mean(data, suggestion: str) -> dict | None:

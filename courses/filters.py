@@ -83,6 +83,14 @@ def price_choices() -> list[tuple[str, str]]:
     ]
 
 
+def _place_choices(places):
+    return [*((place, place) for place in places), (ONLINE, _("Online"))]
+
+
+def _choices_of(taxonomy, name):
+    return taxonomy[name]
+
+
 def with_count(label, count) -> str:
     return f"{label} ({count})"
 
@@ -139,14 +147,13 @@ class CatalogueFilter(django_filters.FilterSet):
         self.now = now or timezone.now()
         super().__init__(data, *args, **kwargs)
         self.filters["monat"].extra["choices"] = month_choices(timezone.localdate(self.now))
-        self.filters["ort"].extra["choices"] = [
-            *((place, place) for place in places),
-            (ONLINE, _("Online")),
-        ]
+        # the places with bookable dates (read when the form is shown)
+        self.filters["ort"].extra["choices"] = partial(_place_choices, places)
         # the choices of topics, target groups and trades, read when validated or shown
-        taxonomy = taxonomy or SimpleLazyObject(lambda: read_taxonomy()[0])
+        if taxonomy is None:
+            taxonomy = SimpleLazyObject(lambda: read_taxonomy()[0])
         for name in TAXONOMIES:
-            self.filters[name].extra["choices"] = partial(taxonomy.__getitem__, name)
+            self.filters[name].extra["choices"] = partial(_choices_of, taxonomy, name)
         self.taxonomy = taxonomy
         self.counts = None
 
