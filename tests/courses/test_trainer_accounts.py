@@ -281,3 +281,24 @@ def test_chooser_is_closed_to_trainers(client):
 
     assert refused(client.get(CHOOSE))
     assert refused(client.get(RESULTS, {"q": "lern"}))
+
+
+@pytest.mark.redis
+def test_deactivation_also_ends_the_cached_copy_of_sessions(settings):
+    """Production keeps sessions in Redis before the database (cached_db): a session
+    deleted only from the table would still open from the cache."""
+    from importlib import import_module
+
+    from django.test import Client
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    trainer = member("Trainer", "tina@example.org")
+    device = Client()
+    device.force_login(trainer)
+    key = device.cookies[settings.SESSION_COOKIE_NAME].value
+    assert store(session_key=key).load().get("_auth_user_id") == str(trainer.pk)
+
+    trainer_accounts.deactivate(trainer)
+
+    assert store(session_key=key).load() == {}
+    assert device.get(reverse("learner:trainer")).status_code == 302
