@@ -302,3 +302,48 @@ def test_deactivation_also_ends_the_cached_copy_of_sessions(settings):
 
     assert store(session_key=key).load() == {}
     assert device.get(reverse("learner:trainer")).status_code == 302
+
+
+def test_after_the_password_the_second_factor_is_set_up_as_for_all_staff(
+    client, editor, django_capture_on_commit_callbacks, settings
+):
+    invite(client, django_capture_on_commit_callbacks)
+    client.logout()
+    settings.STAFF_TWO_FACTOR = "required"
+    path = link_in(mail.outbox[0]).split("://", 1)[1].split("/", 1)[1]
+    form_page = client.get("/" + path, follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Hobelbank-Meissen-42", "new_password2": "Hobelbank-Meissen-42"},
+    )
+
+    client.post(
+        reverse("wagtailadmin_login"),
+        {"username": "karla.kunze@example.org", "password": "Hobelbank-Meissen-42"},
+    )
+    response = client.get(reverse("wagtailadmin_home"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("staffauth:setup"))
+
+
+def test_the_account_list_costs_the_same_for_two_or_eight_trainers(client, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n):
+        for i in range(n):
+            user = member("Trainer", f"t{Trainer.objects.count()}-{i}@example.org")
+            Trainer.objects.create(name=f"Trainer {user.pk}", user=user)
+
+    def cost():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(ACCOUNTS)
+        assert response.status_code == 200
+        return len(queries)
+
+    add(2)
+    few = cost()
+    add(6)
+    assert cost() == few
+    assert client.get(ACCOUNTS).content.decode().count("Deaktivieren<span") == 8
