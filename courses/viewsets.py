@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
@@ -24,7 +24,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from staffauth.policy import role_accounts
 
-from .forms import has_protected_rows
+from .forms import TrainerForm, has_protected_rows
 from .models import CourseDate, CoursePage, TargetGroup, Topic, Trade, Trainer
 from .panels import DATE_URL_NAMESPACE, date_url
 
@@ -146,12 +146,15 @@ class TrainerViewSet(CatalogueSnippetViewSet):
     list_filter = ["partner"]
     search_fields = ["name", "external_organisation", "partner__name"]
     ordering = ["name"]
-    panels = [
-        FieldPanel("user", widget=trainer_account_chooser.widget_class)
-        if panel.field_name == "user"
-        else panel
-        for panel in Trainer.panels
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("user", widget=trainer_account_chooser.widget_class)
+            if panel.field_name == "user"
+            else panel
+            for panel in Trainer.panels
+        ],
+        base_form_class=TrainerForm,
+    )
 
 
 class CourseDateCreateView(SnippetCreateView):

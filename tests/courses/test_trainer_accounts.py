@@ -347,3 +347,33 @@ def test_the_account_list_costs_the_same_for_two_or_eight_trainers(client, edito
     add(6)
     assert cost() == few
     assert client.get(ACCOUNTS).content.decode().count("Deaktivieren<span") == 8
+
+
+def test_profile_form_refuses_a_learner_account_sent_by_hand(client, editor):
+    learner = UserFactory(username="lernender@example.org")
+    colleague = member("Trainer", "tina@example.org")
+    add = reverse("wagtailsnippets_courses_trainer:add")
+
+    refused_post = client.post(add, {"name": "Lena Lernend", "user": learner.pk})
+    accepted = client.post(add, {"name": "Tina Trainer", "user": colleague.pk})
+
+    assert refused_post.status_code == 200
+    assert "neue Trainer/innen laden Sie unter" in refused_post.content.decode()
+    assert not Trainer.objects.filter(name="Lena Lernend").exists()
+    assert accepted.status_code == 302
+    assert Trainer.objects.get(name="Tina Trainer").user == colleague
+
+
+def test_profile_keeps_an_account_linked_before(client, editor):
+    """Profiles linked earlier to an account without a role can still be edited."""
+    old = UserFactory(username="frueher@example.org")
+    profile = Trainer.objects.create(name="Frieda Früher", user=old)
+
+    response = client.post(
+        reverse("wagtailsnippets_courses_trainer:edit", args=[profile.pk]),
+        {"name": "Frieda Früher-Neu", "user": old.pk},
+    )
+
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert (profile.name, profile.user) == ("Frieda Früher-Neu", old)
