@@ -78,6 +78,7 @@ class TrainerAccountsView(TrainerAccountsMixin, TemplateView):
         for account in accounts:
             account.invitation_open = trainer_accounts.may_resend(account)
         context["accounts"] = accounts
+        context["unlinked"] = Trainer.objects.filter(user__isnull=True).order_by("name")[:200]
         return context
 
     def post(self, request, *args, **kwargs):
@@ -100,7 +101,13 @@ class InviteTrainerView(TrainerAccountsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", InviteForm(initial={"trainer": self.request.GET.get("trainer")}))
+        if "form" not in context:
+            profile = None
+            wanted = self.request.GET.get("trainer", "")
+            if wanted.isdigit() and len(wanted) < 12:
+                profile = Trainer.objects.filter(pk=int(wanted), user__isnull=True).first()
+            initial = {"trainer": profile.pk, "name": profile.name} if profile else {}
+            context["form"] = InviteForm(initial=initial)
         return context
 
     def post(self, request, *args, **kwargs):

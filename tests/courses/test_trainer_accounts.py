@@ -377,3 +377,14 @@ def test_profile_keeps_an_account_linked_before(client, editor):
     assert response.status_code == 302
     profile.refresh_from_db()
     assert (profile.name, profile.user) == ("Frieda Früher-Neu", old)
+
+
+def test_profiles_without_account_are_offered_for_invitation(client, editor):
+    profile = Trainer.objects.create(name="Dr. Paul Petzold")
+
+    listing = client.get(ACCOUNTS).content.decode()
+    form = client.get(INVITE, {"trainer": profile.pk}).content.decode()
+
+    assert f"{INVITE}?trainer={profile.pk}" in listing
+    assert 'value="Dr. Paul Petzold"' in form
+    assert f'<option value="{profile.pk}" selected>' in form
