@@ -1,8 +1,11 @@
-"""Editor forms of the catalogue: the date editor."""
+"""Editor forms of the catalogue: the date editor, the trainer profile."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
+
+from staffauth.policy import role_accounts
 
 
 def protected_relations(model) -> list:
@@ -41,3 +44,21 @@ class CourseDateForm(WagtailAdminModelForm):
         if capacity is not None and capacity < taken:
             raise self.instance.capacity_error_exception(taken)
         return capacity
+
+
+class TrainerForm(WagtailAdminModelForm):
+    """ "Benutzerkonto" accepts only accounts with a role (as the chooser offers them),
+    or the one already linked; an address typed into the request cannot link a
+    learner's account."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("user")
+        if field is not None:
+            field.queryset = field.queryset.model.objects.filter(
+                Q(pk__in=role_accounts().values("pk")) | Q(pk=self.instance.user_id)
+            )
+            field.error_messages["invalid_choice"] = _(
+                "Bitte ein Konto der Redaktion oder eines Trainers wählen – "
+                "neue Trainer/innen laden Sie unter „Trainerkonten“ ein."
+            )

@@ -1,20 +1,30 @@
 """Admin views of the catalogue's records, grouped under one menu item."""
 
 import django_filters
+from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
+from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.snippets.views.snippets import CopyView as SnippetCopyView
 from wagtail.snippets.views.snippets import CreateView as SnippetCreateView
 from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .forms import has_protected_rows
+from staffauth.policy import role_accounts
+
+from .forms import TrainerForm, has_protected_rows
 from .models import CourseDate, CoursePage, TargetGroup, Topic, Trade, Trainer
 from .panels import DATE_URL_NAMESPACE, date_url
 
@@ -51,6 +61,83 @@ class TradeViewSet(CatalogueSnippetViewSet):
     ordering = ["sort_order", "name"]
 
 
+class AccountSearchForm(BaseFilterForm):
+    """Searches accounts by name and e-mail in the database (accounts are not indexed)."""
+
+    q = forms.CharField(
+        label=_("Name oder E-Mail-Adresse"),
+        widget=forms.TextInput(attrs={"placeholder": _("Suchen")}),
+        required=False,
+    )
+
+    def filter(self, objects):
+        query = (self.cleaned_data.get("q") or "").strip()[:100]
+        if not query:
+            return objects
+        self.is_searching = True
+        self.search_query = query
+        words = query.split()
+        for word in words[:5]:
+            objects = objects.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(username__icontains=word)
+            )
+        return objects
+
+
+class AccountChooseMixin:
+    filter_form_class = AccountSearchForm
+    ordering = ["last_name", "first_name", "email"]
+
+    def dispatch(self, request, *args, **kwargs):
+        # the list names staff: for those who edit trainer profiles only
+        if not (
+            request.user.has_perm("courses.add_trainer")
+            or request.user.has_perm("courses.change_trainer")
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object_list(self):
+        # only people with a role: a trainer's account never is a learner's
+        return role_accounts()
+
+    @property
+    def columns(self):
+        return [
+            *super().columns,
+            Column("full_name", label=_("Name"), accessor="get_full_name"),
+        ]
+
+
+class AccountChooseView(AccountChooseMixin, ChooseView):
+    pass
+
+
+class AccountChooseResultsView(AccountChooseMixin, ChooseResultsView):
+    pass
+
+
+class TrainerAccountChooserViewSet(ChooserViewSet):
+    """ "Trainer/in → Benutzerkonto": staff and trainer accounts, searched, never a
+    list of every learner."""
+
+    model = settings.AUTH_USER_MODEL
+    icon = "user"
+    choose_one_text = _("Benutzerkonto wählen")
+    choose_another_text = _("Anderes Benutzerkonto wählen")
+    edit_item_text = _("Bearbeiten")
+    choose_view_class = AccountChooseView
+    choose_results_view_class = AccountChooseResultsView
+    # used on the trainer snippet only, not on every link to an account
+    register_widget = False
+
+
+trainer_account_chooser = TrainerAccountChooserViewSet("trainer_account_chooser")
+
+
 class TrainerViewSet(CatalogueSnippetViewSet):
     model = Trainer
     icon = "user"
@@ -59,6 +146,15 @@ class TrainerViewSet(CatalogueSnippetViewSet):
     list_filter = ["partner"]
     search_fields = ["name", "external_organisation", "partner__name"]
     ordering = ["name"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("user", widget=trainer_account_chooser.widget_class)
+            if panel.field_name == "user"
+            else panel
+            for panel in Trainer.panels
+        ],
+        base_form_class=TrainerForm,
+    )
 
 
 class CourseDateCreateView(SnippetCreateView):

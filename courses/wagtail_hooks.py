@@ -4,8 +4,10 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
-from . import admin_views
-from .viewsets import CatalogueViewSetGroup
+from staffauth import policy
+
+from . import admin_views, search_terms, trainer_admin
+from .viewsets import CatalogueViewSetGroup, trainer_account_chooser
 
 register_snippet(CatalogueViewSetGroup)
 
@@ -18,7 +20,76 @@ def register_catalogue_admin_urls():
             admin_views.ImportDatesView.as_view(),
             name="courses_import_dates",
         ),
+        path(
+            "trainerkonten/",
+            trainer_admin.TrainerAccountsView.as_view(),
+            name="courses_trainer_accounts",
+        ),
+        path(
+            "trainerkonten/einladen/",
+            trainer_admin.InviteTrainerView.as_view(),
+            name="courses_trainer_invite",
+        ),
+        path(
+            "trainerkonten/<int:user_id>/deaktivieren/",
+            trainer_admin.DeactivateTrainerView.as_view(),
+            name="courses_trainer_deactivate",
+        ),
+        path(
+            "berichte/suchbegriffe/",
+            search_terms.SearchTermsView.as_view(),
+            name="courses_search_terms",
+        ),
+        path(
+            "berichte/suchbegriffe/ergebnisse/",
+            search_terms.SearchTermsView.as_view(results_only=True),
+            name="courses_search_terms_results",
+        ),
     ]
+
+
+@hooks.register("register_admin_viewset")
+def register_trainer_account_chooser():
+    return trainer_account_chooser
+
+
+class TrainerAccountsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return policy.may_manage_trainer_accounts(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_trainer_accounts_menu_item():
+    return TrainerAccountsMenuItem(
+        _("Trainerkonten"),
+        reverse("courses_trainer_accounts"),
+        name="trainer-accounts",
+        icon_name="user",
+        order=265,
+    )
+
+
+class SearchTermsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return policy.may_see_search_terms(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_search_terms_menu_item():
+    return SearchTermsMenuItem(
+        _("Suchbegriffe"),
+        reverse("courses_search_terms"),
+        name="academy-search-terms",
+        icon_name="search",
+        order=1300,
+    )
+
+
+@hooks.register("construct_reports_menu")
+def hide_superuser_only_search_terms(request, menu_items):
+    """Wagtail's own report opens for superusers only; ours (same report) for
+    everyone who may promote results, superusers included."""
+    menu_items[:] = [item for item in menu_items if item.name != "search-terms"]
 
 
 class ImportMenuItem(MenuItem):

@@ -43,6 +43,10 @@ def overview(request):
                 :50
             ],
             "past": dates.filter(end__lt=now - timezone.timedelta(days=1)).order_by("-start")[:50],
+            # back to the admin for those who can open it
+            "admin_url": policy.default_next(request.user)
+            if policy.is_staff_user(request.user)
+            else None,
         },
     )
 

@@ -1,5 +1,10 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
+
+from staffauth import policy
 
 from . import lessons
 from .certificate_admin import CERTIFICATE_POLICY, CertificateViewSet
@@ -15,6 +20,25 @@ hooks.register("before_serve_document", lessons.material_document_gate)
 @hooks.register("register_admin_viewset")
 def register_certificates():
     return CertificateViewSet()
+
+
+class TrainerAreaMenuItem(MenuItem):
+    """From the admin to the trainer area, for those who train (and the staff, who
+    see every date there)."""
+
+    def is_shown(self, request):
+        return policy.is_trainer(request.user) or policy.is_academy_staff(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_trainer_area_menu_item():
+    return TrainerAreaMenuItem(
+        _("Trainerbereich: Teilnehmende und Anwesenheit"),
+        reverse("learner:trainer"),
+        name="trainer-area",
+        icon_name="group",
+        order=270,
+    )
 
 
 @hooks.register("course_page_sections")

@@ -12,6 +12,8 @@ never by a link sent to their mailbox.
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.urls import reverse
 
 OFF = "off"
@@ -56,6 +58,54 @@ def is_academy_staff(user) -> bool:
     if not _signed_in(user):
         return False
     return user.is_superuser or user.groups.filter(name=STAFF_GROUP_NAME).exists()
+
+
+#: Accounts of people who train (made by "Trainer/in einladen"); the group gives
+#: admin access and uploads for course material.
+TRAINER_GROUP_NAME = "Trainer"
+
+
+def may_manage_trainer_accounts(user) -> bool:
+    """Invite trainers, link their profile, deactivate their accounts: academy staff
+    only (never trainers themselves, never the Moderation)."""
+    return is_academy_staff(user)
+
+
+#: Whoever may promote search results may also read what people searched for.
+SEARCH_PROMOTION_PERMISSION = "wagtailsearchpromotions.change_searchpromotion"
+
+
+def may_see_search_terms(user) -> bool:
+    """Wagtail's report "Suchbegriffe" (superusers only out of the box)."""
+    return _signed_in(user) and (user.is_superuser or user.has_perm(SEARCH_PROMOTION_PERMISSION))
+
+
+def role_accounts():
+    """Active accounts with a role given by account or group: staff, superusers, the
+    groups that open the admin (Redaktion, Trainer, Kursleitung …). Learners are not
+    among them — the choice for "Trainer/in → Benutzerkonto"."""
+    access = {
+        "codename": "access_admin",
+        "content_type__app_label": "wagtailadmin",
+    }
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_staff=True)
+            | Q(is_superuser=True)
+            | Q(groups__name__in=(STAFF_GROUP_NAME, TRAINER_GROUP_NAME))
+            | Q(pk__in=_users_with_permission(access))
+        )
+        .distinct()
+    )
+
+
+def _users_with_permission(lookup):
+    User = get_user_model()
+    by_group = {f"groups__permissions__{key}": value for key, value in lookup.items()}
+    direct = {f"user_permissions__{key}": value for key, value in lookup.items()}
+    return User.objects.filter(Q(**by_group) | Q(**direct)).values("pk")
 
 
 def trains(user, course) -> bool:
