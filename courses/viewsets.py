@@ -14,12 +14,14 @@ from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from home.admin_display import GermanViewSetMixin
+
 from .forms import has_protected_rows
 from .models import CourseDate, CoursePage, TargetGroup, Topic, Trade, Trainer
 from .panels import DATE_URL_NAMESPACE, date_url
 
 
-class CatalogueSnippetViewSet(SnippetViewSet):
+class CatalogueSnippetViewSet(GermanViewSetMixin, SnippetViewSet):
     # Plain database look-ups: short lists, and they work the same on SQLite and PostgreSQL.
     search_backend_name = None
 
@@ -158,7 +160,7 @@ def _seats(date) -> str:
     }
 
 
-class CourseDateViewSet(SnippetViewSet):
+class CourseDateViewSet(GermanViewSetMixin, SnippetViewSet):
     """The dates of all courses; the course editor links here filtered by course."""
 
     model = CourseDate
