@@ -18,6 +18,11 @@ def register_catalogue_admin_urls():
             admin_views.ImportDatesView.as_view(),
             name="courses_import_dates",
         ),
+        path(
+            "kurse/termine-importieren/beispiel.<str:fmt>",
+            admin_views.ImportSampleView.as_view(),
+            name="courses_import_sample",
+        ),
     ]
 
 
