@@ -379,7 +379,11 @@ class CancelDateView(AdminPage):
             )
         messages.success(
             request,
-            _("Der Termin ist abgesagt. %(count)s Person(en) werden per E-Mail informiert.")
+            ngettext(
+                "Der Termin ist abgesagt. %(count)s Person wird per E-Mail informiert.",
+                "Der Termin ist abgesagt. %(count)s Personen werden per E-Mail informiert.",
+                len(cancelled),
+            )
             % {"count": len(cancelled)},
         )
         return redirect("wagtailadmin_home")

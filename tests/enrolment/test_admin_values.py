@@ -106,3 +106,14 @@ def test_inspect_views_show_local_time_and_no_none(client, staff):
 def test_outbox_filter_offers_kinds_in_german(client, staff):
     html = client.get(reverse("enrolment_outbox:index")).content.decode()
     assert ">Anmeldebestätigung</option>" in html
+
+
+def test_cancelling_a_date_says_how_many_in_german_plural(client, staff):
+    date = course_date()
+    confirmed(date, 1)
+    response = client.post(
+        reverse("enrolment_cancel_date", args=[date.pk]),
+        {"reason": "Die Trainerin ist erkrankt."},
+        follow=True,
+    )
+    assert "1 Person wird per E-Mail informiert." in response.content.decode()
