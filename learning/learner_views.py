@@ -314,9 +314,7 @@ def data_export(request):
     page to read and print."""
     data = learner.export_data(request.user)
     if request.GET.get("als") == "seite":
-        context = personal_data.html_context(data)
-        context["back_url"] = reverse("learner:home")
-        return render(request, "enrolment/personal_data.html", context)
+        return render(request, "learning/personal_data.html", personal_data.html_context(data))
     response = HttpResponse(
         personal_data.as_json(data), content_type="application/json; charset=utf-8"
     )

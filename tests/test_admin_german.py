@@ -244,7 +244,11 @@ def test_every_project_admin_page_speaks_german(client, demo):
     admin = get_user_model().objects.get(username="admin")
     client.force_login(admin)
     email = Enrolment.objects.filter(anonymised_at__isnull=True).first().email
-    urls = [*hook_urls(), reverse("enrolment_person") + f"?email={email}"]
+    urls = [
+        reverse("wagtailadmin_home"),  # the project's dashboard panels
+        *hook_urls(),
+        reverse("enrolment_person") + f"?email={email}",
+    ]
     for viewset in project_viewsets():
         urls += viewset_urls(viewset)
     assert len(urls) > 25
