@@ -223,7 +223,7 @@ def hook_urls() -> list[str]:
 
 
 @pytest.fixture
-def demo(settings, tmp_path, django_db_blocker):
+def demo(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     call_command("load_demo", verbosity=0, stdout=io.StringIO())
     from enrolment.mail import queue_mail
