@@ -4,11 +4,16 @@ from django import forms
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from home.admin_display import ADMIN_ROOT
+from home.spreadsheets import csv_bytes, download, xlsx_bytes
 
 from . import import_dates
 
@@ -19,9 +24,10 @@ class ImportForm(forms.Form):
     sheet = forms.FileField(
         label=gettext_lazy("Tabelle (CSV oder Excel)"),
         help_text=gettext_lazy(
-            "Erste Zeile: Kurs; Beginn; Ende; Ort; Plätze; Anmeldeschluss; Preis. "
-            "Datum mit Uhrzeit wie 15.03.2027 09:00, Preis wie 49,00 (leer = Kurspreis), "
-            "Ort „online“ für Online-Termine."
+            "Erste Zeile: Kurs; Beginn; Ende; Ort; Plätze; Mindestteilnehmerzahl; "
+            "Anmeldeschluss; Preis. Datum mit Uhrzeit wie 15.03.2027 09:00, Preis wie 49,00 "
+            "(leer = Kurspreis), Ort „online“ für Online-Termine, Mindestteilnehmerzahl und "
+            "Anmeldeschluss dürfen leer bleiben."
         ),
     )
 
@@ -33,6 +39,10 @@ class ImportDatesView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "courses/admin/import_dates.html"
     page_title = gettext_lazy("Termine importieren")
     header_icon = "date"
+    breadcrumbs_items = ADMIN_ROOT
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(IMPORT_PERMISSION):
@@ -43,6 +53,7 @@ class ImportDatesView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", ImportForm())
         context["columns"] = import_dates.COLUMN_LABELS()
+        context["sample_urls"] = sample_urls()
         return context
 
     def post(self, request, *args, **kwargs):
@@ -81,5 +92,34 @@ class ImportDatesView(WagtailAdminTemplateMixin, TemplateView):
         except import_dates.SheetError as error:
             messages.error(request, error.message)
             return redirect("courses_import_dates")
-        messages.success(request, _("%(count)d Termine wurden angelegt.") % {"count": len(created)})
+        count = len(created)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d Termin wurde angelegt.", "%(count)d Termine wurden angelegt.", count
+            )
+            % {"count": count},
+        )
         return redirect("courses_import_dates")
+
+
+class ImportSampleView(View):
+    """A filled-in example of the import table, as CSV or XLSX."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(IMPORT_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, fmt):
+        headings, rows = import_dates.sample_table()
+        if fmt == "csv":
+            return download(csv_bytes(headings, rows), "termine-beispiel.csv")
+        if fmt == "xlsx":
+            body = xlsx_bytes(_("Termine"), headings, rows)
+            return download(body, "termine-beispiel.xlsx")
+        raise Http404
+
+
+def sample_urls() -> dict:
+    return {fmt: reverse("courses_import_sample", args=[fmt]) for fmt in ("xlsx", "csv")}

@@ -1,7 +1,9 @@
 """Import course dates from a spreadsheet (CSV or XLSX).
 
 Columns (German or English headings, any order): Kurs/course, Beginn/start,
-Ende/end, Ort/venue, Plätze/capacity, Anmeldeschluss/deadline, Preis/price.
+Ende/end, Ort/venue, Plätze/capacity, Mindestteilnehmerzahl/min_participants,
+Anmeldeschluss/deadline, Preis/price. ``sample_table()`` is a filled-in example
+(offered as CSV and XLSX on the import page).
 Every row is checked first; nothing is written unless all rows are valid, and
 then all rows are written in one transaction. Dates are rows of their own, not
 part of the course page or its revisions, so importing never touches a page.
@@ -20,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import CourseDate, CoursePage
@@ -34,6 +37,14 @@ HEADINGS = {
     "end": ("ende", "end"),
     "venue": ("ort", "venue", "veranstaltungsort"),
     "capacity": ("plätze", "plaetze", "platze", "capacity", "kapazität", "teilnehmende"),
+    "min_participants": (
+        "mindestteilnehmerzahl",
+        "mindestzahl",
+        "mindestens",
+        "min. teilnehmende",
+        "min_participants",
+        "minimum",
+    ),
     "deadline": ("anmeldeschluss", "deadline"),
     "price": ("preis", "price", "preis in euro"),
 }
@@ -65,10 +76,28 @@ class ImportRow:
     errors: list = field(default_factory=list)
     data: dict = field(default_factory=dict)
     course: CoursePage | None = None
+    blocked: bool = False  # valid, but another row is not: nothing is written
 
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+    @property
+    def outcome(self) -> str:
+        """What importing would do with this row, in words."""
+        if self.errors:
+            return _("wird nicht angelegt")
+        start = timezone.localtime(datetime.datetime.fromisoformat(self.data["start"]))
+        if self.blocked:
+            text = _(
+                "in Ordnung, wird aber erst mit korrigierter Tabelle angelegt: %(course)s am %(when)s"
+            )
+        else:
+            text = _("wird angelegt: %(course)s am %(when)s")
+        return text % {
+            "course": self.course.title,
+            "when": date_format(start, "d.m.Y, H:i") + " " + _("Uhr"),
+        }
 
 
 def read_sheet(uploaded) -> list[dict]:
@@ -148,7 +177,8 @@ def _columns(heading_row) -> dict:
         raise SheetError(
             _(
                 "In der ersten Zeile fehlen Spalten: %(missing)s. Erwartet werden die "
-                "Überschriften Kurs, Beginn, Ende, Ort, Plätze, Anmeldeschluss, Preis."
+                "Überschriften Kurs, Beginn, Ende, Ort, Plätze, Mindestteilnehmerzahl, "
+                "Anmeldeschluss, Preis."
             )
             % {"missing": ", ".join(COLUMN_LABELS()[name] for name in missing)}
         )
@@ -162,6 +192,7 @@ def COLUMN_LABELS():  # noqa: N802 - a table, translated when asked
         "end": _("Ende"),
         "venue": _("Ort"),
         "capacity": _("Plätze"),
+        "min_participants": _("Mindestteilnehmerzahl"),
         "deadline": _("Anmeldeschluss"),
         "price": _("Preis"),
     }
@@ -273,6 +304,18 @@ def validate(raw_rows: list[dict], *, now=None) -> list[ImportRow]:
                 _("Plätze: „%(value)s“ ist keine ganze Zahl zwischen 1 und 1000.")
                 % {"value": row.raw.get("capacity", "")}
             )
+        minimum = None
+        if row.raw.get("min_participants", ""):
+            minimum = whole_number(row.raw["min_participants"], 0, 1000)
+            if minimum is None:
+                errors.append(
+                    _(
+                        "Mindestteilnehmerzahl: „%(value)s“ ist keine ganze Zahl zwischen 0 und 1000."
+                    )
+                    % {"value": row.raw["min_participants"]}
+                )
+            elif capacity is not None and minimum > capacity:
+                errors.append(_("Mindestteilnehmerzahl: darf nicht größer sein als die Plätze."))
         price = None
         price_text = row.raw.get("price", "").replace("€", "").replace(" ", "")
         if price_text:
@@ -306,10 +349,14 @@ def validate(raw_rows: list[dict], *, now=None) -> list[ImportRow]:
                 "end": end.isoformat(),
                 "venue": venue,
                 "capacity": capacity,
+                "min_participants": minimum,
                 "deadline": deadline.isoformat() if deadline else None,
                 "price": str(price) if price is not None else None,
             }
         result.append(row)
+    if any(row.errors for row in result):
+        for row in result:
+            row.blocked = True
     return result
 
 
@@ -327,6 +374,7 @@ def _date_fields(data: dict) -> dict:
         "start": datetime.datetime.fromisoformat(data["start"]),
         "end": datetime.datetime.fromisoformat(data["end"]),
         "capacity": data["capacity"],
+        "min_participants": data.get("min_participants"),
         "registration_deadline": (
             datetime.datetime.fromisoformat(data["deadline"]) if data["deadline"] else None
         ),
@@ -361,3 +409,37 @@ def create_dates(payload: list[dict]) -> list[CourseDate]:
             date.save()
             created.append(date)
     return created
+
+
+def sample_table(*, now=None) -> tuple[list[str], list[list]]:
+    """Headings and two example rows (an on-site and an online date) of an import
+    table, with a course that exists where there is one."""
+    now = timezone.localtime(now or timezone.now())
+    course = CoursePage.objects.live().order_by("title").values_list("title", flat=True).first()
+    course = course or _("Digitale Auftragsabwicklung")
+    first = (now + datetime.timedelta(days=60)).replace(hour=9, minute=0)
+    second = first + datetime.timedelta(days=14)
+    labels = COLUMN_LABELS()
+    rows = [
+        [
+            course,
+            f"{first:%d.%m.%Y} 09:00",
+            f"{first:%d.%m.%Y} 16:00",
+            _("Qualifizierungszentrum Riesa, Riesa"),
+            12,
+            5,
+            f"{first - datetime.timedelta(days=7):%d.%m.%Y} 12:00",
+            "149,00",
+        ],
+        [
+            course,
+            f"{second:%d.%m.%Y} 17:00",
+            f"{second:%d.%m.%Y} 19:00",
+            "online",
+            20,
+            "",
+            "",
+            "",
+        ],
+    ]
+    return list(labels.values()), rows

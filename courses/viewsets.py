@@ -22,6 +22,7 @@ from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from home.admin_display import GermanViewSetMixin
 from staffauth.policy import role_accounts
 
 from .forms import TrainerForm, has_protected_rows
@@ -29,7 +30,7 @@ from .models import CourseDate, CoursePage, TargetGroup, Topic, Trade, Trainer
 from .panels import DATE_URL_NAMESPACE, date_url
 
 
-class CatalogueSnippetViewSet(SnippetViewSet):
+class CatalogueSnippetViewSet(GermanViewSetMixin, SnippetViewSet):
     # Plain database look-ups: short lists, and they work the same on SQLite and PostgreSQL.
     search_backend_name = None
 
@@ -254,7 +255,7 @@ def _seats(date) -> str:
     }
 
 
-class CourseDateViewSet(SnippetViewSet):
+class CourseDateViewSet(GermanViewSetMixin, SnippetViewSet):
     """The dates of all courses; the course editor links here filtered by course."""
 
     model = CourseDate

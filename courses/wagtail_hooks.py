@@ -45,6 +45,11 @@ def register_catalogue_admin_urls():
             search_terms.SearchTermsView.as_view(results_only=True),
             name="courses_search_terms_results",
         ),
+        path(
+            "kurse/termine-importieren/beispiel.<str:fmt>",
+            admin_views.ImportSampleView.as_view(),
+            name="courses_import_sample",
+        ),
     ]
 
 

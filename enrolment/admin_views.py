@@ -1,26 +1,26 @@
 """Admin views that are not a model listing: participant lists and exports,
 status changes, one person's data, resending a mail."""
 
-import json
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from courses.models import CourseDate, CoursePage
+from home.admin_display import ADMIN_ROOT
 from staffauth import policy
 
-from . import exports, services
+from . import exports, personal_data, services
 from .mail import resend
-from .models import PERSON_FIELDS, Enrolment, OutgoingMail
+from .models import Enrolment, OutgoingMail
 from .viewsets import ACTIONS, action_allowed
 
 
@@ -60,6 +60,7 @@ class StaffOrTrainer:
 
 class AdminPage(StaffOnly, WagtailAdminTemplateMixin, TemplateView):
     header_icon = "group"
+    breadcrumbs_items = ADMIN_ROOT
 
     def get_breadcrumbs_items(self):
         return [
@@ -79,6 +80,7 @@ def date_counts(queryset):
 
 class TrainerAdminPage(StaffOrTrainer, WagtailAdminTemplateMixin, TemplateView):
     header_icon = "group"
+    breadcrumbs_items = ADMIN_ROOT
 
     def get_breadcrumbs_items(self):
         items = [*self.breadcrumbs_items]
@@ -274,43 +276,34 @@ class PersonView(AdminPage):
                     _("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
                 )
             return redirect("enrolment_person")
-        if request.POST.get("action") == "export":
-            data = [person_record(e) for e in Enrolment.objects.filter(email=email)]
-            mails = OutgoingMail.objects.filter(to__iexact=email).values(
-                "subject", "created_at", "sent_at", "status"
-            )
-            body = json.dumps(
-                {"email": email, "anmeldungen": data, "emails": list(mails)},
-                ensure_ascii=False,
-                indent=2,
-                default=str,
-            )
-            response = HttpResponse(body, content_type="application/json; charset=utf-8")
-            response["Content-Disposition"] = 'attachment; filename="personendaten.json"'
+        if request.POST.get("action") in ("export", "export_html"):
+            data = personal_data.person_data(email)
+            if request.POST["action"] == "export_html":
+                context = personal_data.html_context(data)
+                context["back_url"] = f"{reverse('enrolment_person')}?{urlencode({'email': email})}"
+                response = render(request, "enrolment/personal_data.html", context)
+            else:
+                response = HttpResponse(
+                    personal_data.as_json(data), content_type="application/json; charset=utf-8"
+                )
+                response["Content-Disposition"] = (
+                    f'attachment; filename="{personal_data.filename("json")}"'
+                )
             response["Cache-Control"] = "private, no-store"
             return response
         if request.POST.get("action") == "erase":
             count = services.erase_person(email)
             messages.success(
-                request, _("%(count)s Anmeldung(en) gelöscht und anonymisiert.") % {"count": count}
+                request,
+                ngettext(
+                    "%(count)s Anmeldung gelöscht und anonymisiert.",
+                    "%(count)s Anmeldungen gelöscht und anonymisiert.",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect("enrolment_person")
         return redirect("enrolment_person")
-
-
-def person_record(enrolment) -> dict:
-    fields = [
-        *PERSON_FIELDS,
-        "status",
-        "privacy_version",
-        "created_at",
-        "email_confirmed_at",
-        "seat_confirmed_at",
-        "cancelled_at",
-    ]
-    record = {name: getattr(enrolment, name) for name in fields}
-    record["termin"] = str(enrolment.course_date)
-    return record
 
 
 class ResendMailView(AdminPage):
@@ -386,7 +379,11 @@ class CancelDateView(AdminPage):
             )
         messages.success(
             request,
-            _("Der Termin ist abgesagt. %(count)s Person(en) werden per E-Mail informiert.")
+            ngettext(
+                "Der Termin ist abgesagt. %(count)s Person wird per E-Mail informiert.",
+                "Der Termin ist abgesagt. %(count)s Personen werden per E-Mail informiert.",
+                len(cancelled),
+            )
             % {"count": len(cancelled)},
         )
         return redirect("wagtailadmin_home")

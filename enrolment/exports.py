@@ -1,23 +1,12 @@
-"""Participant lists as CSV and XLSX. Every cell is inert text: values that a
-spreadsheet would read as a formula are prefixed with an apostrophe."""
-
-import csv
-import io
+"""Participant lists as CSV and XLSX, in the project's one spreadsheet dialect
+(``home.spreadsheets``: semicolons, UTF-8 with BOM, every cell inert text)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+
+from home.spreadsheets import csv_bytes, xlsx_bytes
 
 from .models import Enrolment, person_display
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
 
 
 def participant_rows(course_date):
@@ -45,7 +34,7 @@ def participant_rows(course_date):
             e.get_status_display(),
             e.waitlist_position or "",
             *(value for _name, _label, value in person_display(e)),
-            timezone.localtime(e.created_at).strftime("%d.%m.%Y %H:%M"),
+            e.created_at,
         ]
         for e in enrolments
         if e.status != Enrolment.Status.CANCELLED
@@ -54,27 +43,11 @@ def participant_rows(course_date):
 
 
 def as_csv(course_date) -> bytes:
-    headings, rows = participant_rows(course_date)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(headings)
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-    # A byte order mark lets spreadsheet programs read the umlauts right.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(*participant_rows(course_date))
 
 
 def as_xlsx(course_date) -> bytes:
-    headings, rows = participant_rows(course_date)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Teilnehmende")[:31]
-    sheet.append(headings)
-    for row in rows:
-        sheet.append([safe_cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(_("Teilnehmende"), *participant_rows(course_date))
 
 
 def filename(course_date, extension: str) -> str:

@@ -234,6 +234,21 @@ def person_display(enrolment: Enrolment) -> list[tuple[str, str, str]]:
     return rows
 
 
+# What each kind of mail in the outbox is about, as staff read it.
+MAIL_KINDS = {
+    "confirm_request": _("Bitte um Bestätigung der Anmeldung"),
+    "already_enrolled": _("Hinweis: bereits angemeldet"),
+    "confirmed": _("Anmeldebestätigung"),
+    "waitlisted": _("Platz auf der Warteliste"),
+    "promoted": _("Nachgerückt von der Warteliste"),
+    "cancelled": _("Bestätigung der Abmeldung"),
+    "date_cancelled": _("Absage des Termins"),
+    "reminder": _("Erinnerung an den Termin"),
+    "waitlist_closed": _("Kein Platz frei geworden"),
+    "learner_signin": _("Anmeldelink für den Lernbereich"),
+}
+
+
 class OutgoingMail(models.Model):
     """The outbox: every mail is stored here first and sent after commit."""
 
@@ -274,3 +289,6 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return self.subject
+
+    def get_kind_display(self) -> str:
+        return str(MAIL_KINDS.get(self.kind, self.kind))

@@ -14,11 +14,12 @@ from wagtail.admin.widgets.button import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from courses.models import CourseDate, CoursePage, Topic
+from home.admin_display import GermanInspectView, GermanViewSetMixin
+from home.spreadsheets import GermanSpreadsheetMixin
 
 from . import services
-from .exports import safe_cell
 from .forms import StaffEnrolmentForm
-from .models import PERSON_FIELDS, Enrolment, OutgoingMail
+from .models import MAIL_KINDS, PERSON_FIELDS, Enrolment, OutgoingMail
 
 
 class EnrolmentFilterSet(WagtailFilterSet):
@@ -69,14 +70,11 @@ class StatusColumn(Column):
         return instance.get_status_display()
 
 
-class EnrolmentIndexView(generic.IndexView):
+class EnrolmentIndexView(GermanSpreadsheetMixin, generic.IndexView):
+    export_sheet_title = _("Anmeldungen")
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("course_date__course")
-
-    def preprocess_field_value(self, field, value, export_format):
-        """The listing's own CSV/XLSX export: names typed by the public stay inert text."""
-        value = super().preprocess_field_value(field, value, export_format)
-        return safe_cell(value) if isinstance(value, str) else value
 
     def get_header_buttons(self):
         buttons = super().get_header_buttons()
@@ -191,7 +189,7 @@ class StaffAddForm(StaffEnrolmentForm):
 EDIT_FIELDS = [name for name in PERSON_FIELDS if name != "email"]
 
 
-class EnrolmentViewSet(ModelViewSet):
+class EnrolmentViewSet(GermanViewSetMixin, ModelViewSet):
     model = Enrolment
     name = "enrolment_admin"
     icon = "group"
@@ -201,6 +199,7 @@ class EnrolmentViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = GermanInspectView
     index_view_class = EnrolmentIndexView
     add_view_class = EnrolmentCreateView
     delete_view_class = EnrolmentDeleteView
@@ -270,14 +269,16 @@ class OutgoingMailFilterSet(WagtailFilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=OutgoingMail.Status.choices
     )
-    kind = django_filters.CharFilter(label=_("Art"), lookup_expr="exact")
+    kind = django_filters.ChoiceFilter(label=_("Art"), choices=list(MAIL_KINDS.items()))
 
     class Meta:
         model = OutgoingMail
         fields = []
 
 
-class OutgoingMailIndexView(generic.IndexView):
+class OutgoingMailIndexView(GermanSpreadsheetMixin, generic.IndexView):
+    export_sheet_title = _("Postausgang")
+
     def get_base_queryset(self):
         return super().get_base_queryset().order_by("-created_at")
 
@@ -295,7 +296,7 @@ class OutgoingMailIndexView(generic.IndexView):
         return buttons
 
 
-class OutgoingMailViewSet(ModelViewSet):
+class OutgoingMailViewSet(GermanViewSetMixin, ModelViewSet):
     model = OutgoingMail
     name = "enrolment_outbox"
     icon = "mail"
@@ -303,11 +304,23 @@ class OutgoingMailViewSet(ModelViewSet):
     url_prefix = "postausgang"
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = GermanInspectView
     index_view_class = OutgoingMailIndexView
     filterset_class = OutgoingMailFilterSet
     search_fields = ["to", "subject"]
     search_backend_name = None
     list_display = ["subject", "to", "status", "attempts", "last_error", "created_at", "sent_at"]
+    list_export = [
+        "kind",
+        "to",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+    export_filename = "postausgang"
     form_fields = ["to"]
     inspect_view_fields = [
         "kind",

@@ -1,10 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_display import GermanViewSetMixin
 from .models import Partner, SearchSynonym
 
 
-class PartnerViewSet(SnippetViewSet):
+class PartnerViewSet(GermanViewSetMixin, SnippetViewSet):
     model = Partner
     icon = "group"
     menu_label = _("Partner")
@@ -15,7 +16,7 @@ class PartnerViewSet(SnippetViewSet):
     ordering = ["sort_order", "name"]
 
 
-class SearchSynonymViewSet(SnippetViewSet):
+class SearchSynonymViewSet(GermanViewSetMixin, SnippetViewSet):
     """Words of the trades for the site search: "Bäcker" finds "Lebensmittelhandwerk"."""
 
     model = SearchSynonym

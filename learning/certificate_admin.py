@@ -20,6 +20,7 @@ from wagtail.admin.widgets.button import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from courses.models import CourseDate, CoursePage
+from home.admin_display import ADMIN_ROOT, GermanInspectView, GermanViewSetMixin
 
 from . import certificates
 from .models import Certificate
@@ -142,6 +143,7 @@ class CertificateActionView(StaffCertificateMixin, WagtailAdminTemplateMixin, Fo
     header_icon = "doc-full"
     form_class = forms.Form
     action = ""
+    breadcrumbs_items = ADMIN_ROOT
 
     def get_breadcrumbs_items(self):
         return [
@@ -206,7 +208,7 @@ class ReissueView(CertificateActionView):
         return self.done()
 
 
-class CertificateViewSet(ModelViewSet):
+class CertificateViewSet(GermanViewSetMixin, ModelViewSet):
     model = Certificate
     name = "learning_certificates"
     icon = "doc-full"
@@ -216,6 +218,7 @@ class CertificateViewSet(ModelViewSet):
     url_prefix = "bescheinigungen"
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = GermanInspectView
     index_view_class = CertificateIndexView
     filterset_class = CertificateFilterSet
     search_fields = ["number", "name", "course_title"]

@@ -24,7 +24,8 @@ from wagtail import hooks
 
 from courses.models import CoursePage
 from enrolment.mail import queue_message, register_send_time_content
-from enrolment.models import Enrolment, normalise_email, person_display
+from enrolment.models import Enrolment, normalise_email
+from enrolment.personal_data import person_data, when
 from enrolment.tokens import absolute
 
 from .lessons import (
@@ -35,7 +36,7 @@ from .lessons import (
     material_of,
     remove_participant,
 )
-from .models import Certificate, LearnerCalendar, LessonProgress, QuizPass
+from .models import Attendance, Certificate, LearnerCalendar, LessonProgress, QuizPass
 
 logger = logging.getLogger(__name__)
 
@@ -322,55 +323,73 @@ def lesson_context(page, request, context):
 
 
 def export_data(user) -> dict:
-    def when(value):
-        return timezone.localtime(value).isoformat() if value else None
+    """Everything stored about the learner, with German keys (the schema is described
+    in ``enrolment.personal_data``; this app adds its sections through
+    ``personal_data_sections``)."""
+    return person_data(user.email or user.username)
 
-    enrolments = []
-    for e in enrolments_of(user).order_by("created_at"):
-        record = {
-            "kurs": e.course_date.course.title,
-            "beginn": when(e.course_date.start),
-            "ende": when(e.course_date.end),
-            "status": e.get_status_display(),
+
+def personal_data_sections(email, enrolments) -> dict:
+    """The learning app's part of a person's data: account, lesson progress, passed
+    self-checks, attendance and certificates (hook ``personal_data_export``)."""
+    from django.utils.formats import date_format
+
+    user = user_for_email(email)
+    progress = quizzes = []
+    if user is not None:
+        progress = [
+            {_("Lektion"): p.lesson.title, _("Erledigt am"): when(p.completed_at)}
+            for p in LessonProgress.objects.filter(user=user)
+            .select_related("lesson")
+            .order_by("completed_at")
+        ]
+        quizzes = [
+            {_("Lektion"): q.lesson.title, _("Bestanden am"): when(q.passed_at)}
+            for q in QuizPass.objects.filter(user=user)
+            .select_related("lesson")
+            .order_by("passed_at")
+        ]
+    attendance = [
+        {
+            _("Kurs"): a.enrolment.course_date.course.title,
+            _("Termin"): date_format(timezone.localtime(a.enrolment.course_date.start), "j. F Y"),
+            _("Kurstag"): a.session + 1,
+            _("Anwesend"): _("ja") if a.present else _("nein"),
+            _("Erfasst am"): when(a.recorded_at),
         }
-        record.update({name: value for name, _label, value in person_display(e)})
-        record.update(
-            {
-                "angemeldet_am": when(e.created_at),
-                "email_bestaetigt_am": when(e.email_confirmed_at),
-                "datenschutzhinweis_version": e.privacy_version,
-                "warteliste_platz": e.waitlist_position,
-                "abgemeldet_am": when(e.cancelled_at),
-            }
-        )
-        enrolments.append(record)
+        for a in Attendance.objects.filter(enrolment__in=enrolments)
+        .select_related("enrolment__course_date__course")
+        .order_by("enrolment__course_date__start", "session")
+    ]
+    certificates = [
+        {
+            _("Nummer"): c.number,
+            _("Name"): c.name,
+            _("Kurs"): c.course_title,
+            _("Termin"): c.dates_text,
+            _("Ausgestellt am"): when(c.issued_at),
+            _("Widerrufen am"): when(c.revoked_at),
+        }
+        for c in Certificate.objects.filter(enrolment__in=enrolments).order_by("issued_at")
+    ]
+    account = {}
+    if user is not None:
+        account = {
+            _("E-Mail-Adresse"): user.email or user.username,
+            _("Vorname"): user.first_name,
+            _("Nachname"): user.last_name,
+            _("Angelegt am"): when(user.date_joined),
+            _("Letzte Anmeldung"): when(user.last_login),
+            _("Kalender-Abonnement"): (
+                _("eingerichtet") if LearnerCalendar.objects.filter(user=user).exists() else ""
+            ),
+        }
     return {
-        "konto": {
-            "email": user.email,
-            "vorname": user.first_name,
-            "nachname": user.last_name,
-            "angelegt_am": when(user.date_joined),
-            "letzte_anmeldung": when(user.last_login),
-        },
-        "anmeldungen": enrolments,
-        "erledigte_lektionen": [
-            {"lektion": p.lesson.title, "erledigt_am": when(p.completed_at)}
-            for p in LessonProgress.objects.filter(user=user).select_related("lesson")
-        ],
-        "bestandene_selbsttests": [
-            {"lektion": q.lesson.title, "bestanden_am": when(q.passed_at)}
-            for q in QuizPass.objects.filter(user=user).select_related("lesson")
-        ],
-        "bescheinigungen": [
-            {
-                "nummer": c.number,
-                "kurs": c.course_title,
-                "termin": c.dates_text,
-                "ausgestellt_am": when(c.issued_at),
-                "widerrufen_am": when(c.revoked_at),
-            }
-            for c in Certificate.objects.filter(enrolment__in=enrolments_of(user))
-        ],
+        _("Konto"): account,
+        _("Lernfortschritt"): progress,
+        _("Bestandene Selbsttests"): quizzes,
+        _("Anwesenheit"): attendance,
+        _("Bescheinigungen"): certificates,
     }
 
 

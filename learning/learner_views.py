@@ -5,7 +5,6 @@ changes nothing (mail scanners fetch links); only the POST signs in. Every
 page here is personal: ``never_cache`` sends ``Cache-Control: private, no-store``.
 """
 
-import json
 import re
 
 from django import forms
@@ -21,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from enrolment import ratelimit
+from enrolment import personal_data, ratelimit
 from enrolment.models import Enrolment
 from enrolment.tokens import absolute, cancel_url
 from staffauth import policy
@@ -311,9 +310,13 @@ def verify(request, number):
 @never_cache
 @login_required
 def data_export(request):
+    """Everything stored about the learner: JSON to download, or (``?als=seite``) a
+    page to read and print."""
     data = learner.export_data(request.user)
+    if request.GET.get("als") == "seite":
+        return render(request, "learning/personal_data.html", personal_data.html_context(data))
     response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+        personal_data.as_json(data), content_type="application/json; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="meine-daten.json"'
     return response

@@ -69,3 +69,12 @@ def learner_area_address(enrolment):
     from enrolment.tokens import absolute
 
     return {"learner_url": absolute(reverse("learner:home"))}
+
+
+@hooks.register("personal_data_export")
+def learning_personal_data(email, enrolments):
+    """A person's data (staff export and the learner's own) includes account, lesson
+    progress, self-checks, attendance and certificates."""
+    from .learner import personal_data_sections
+
+    return personal_data_sections(email, enrolments)

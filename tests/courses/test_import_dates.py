@@ -1,6 +1,7 @@
 """Importing course dates from a spreadsheet: preview, row messages, all or nothing."""
 
 import datetime
+import io
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -56,7 +57,7 @@ def test_valid_csv_preview_then_create(client, editor, course):
     html = response.content.decode()
     assert "Vorschau" in html
     assert "2 Termine werden angelegt" in html
-    assert html.count("in Ordnung") >= 2
+    assert html.count("wird angelegt:") == 2  # each row names its outcome
     assert not CourseDate.objects.exists()  # the preview writes nothing
 
     token = response.context["token"]
@@ -237,3 +238,68 @@ def test_nul_anywhere_in_a_csv_file_is_not_a_sheet(client, editor, course):
     assert "keine lesbare Tabelle" in response.content.decode()
     response = client.post(URL, {"sheet": upload("x.csv", one_row(course="Digitale\x00Werkstatt"))})
     assert "keine lesbare Tabelle" in response.content.decode()
+
+
+def test_page_is_titled_and_offers_sample_tables(client, editor, course):
+    html = client.get(URL).content.decode()
+    assert "<title>Termine importieren" in html
+    crumbs = html.split('aria-label="Breadcrumb"', 1)[1].split("</nav>", 1)[0]
+    assert "Übersicht" in crumbs and "Termine importieren" in crumbs
+    assert "Home" not in crumbs
+    for fmt in ("xlsx", "csv"):
+        assert reverse("courses_import_sample", args=[fmt]) in html
+
+
+def test_sample_tables_have_every_column_and_import_cleanly(client, editor, course):
+    from openpyxl import load_workbook
+
+    response = client.get(reverse("courses_import_sample", args=["xlsx"]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Termine"]
+    rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
+    assert rows[0] == list(import_dates.COLUMN_LABELS().values())
+    assert "Mindestteilnehmerzahl" in rows[0] and rows[1][0] == "Digitale Werkstatt"
+
+    response = client.get(reverse("courses_import_sample", args=["csv"]))
+    assert response.content.startswith("\ufeff".encode())
+    assert response.content.decode("utf-8-sig").splitlines()[0].split(";") == rows[0]
+
+    for name, body in (("beispiel.csv", response.content), ("beispiel.xlsx", None)):
+        if body is None:
+            body = client.get(reverse("courses_import_sample", args=["xlsx"])).content
+        preview = client.post(URL, {"sheet": SimpleUploadedFile(name, body)})
+        assert preview.context["all_valid"], [r.errors for r in preview.context["rows"]]
+    created = client.post(URL, {"token": preview.context["token"]}, follow=True)
+    assert "2 Termine wurden angelegt." in created.content.decode()
+    minimums = sorted(CourseDate.objects.values_list("min_participants", flat=True), key=str)
+    assert minimums == [5, None]
+
+
+def test_minimum_number_is_checked_and_one_date_is_singular(client, editor, course):
+    sheet = (
+        "Kurs;Beginn;Ende;Plätze;Mindestteilnehmerzahl\n"
+        "Digitale Werkstatt;15.03.2030 09:00;15.03.2030 16:00;8;20\n"
+    ).encode()
+    html = client.post(URL, {"sheet": upload("t.csv", sheet)}).content.decode()
+    assert "darf nicht größer sein als die Plätze" in html
+    assert "wird nicht angelegt" in html
+    sheet = sheet.replace(b";20\n", b";4\n")
+    response = client.post(URL, {"sheet": upload("t.csv", sheet)})
+    html = response.content.decode()
+    assert "1 Termin wird angelegt" in html
+    assert "wird angelegt: Digitale Werkstatt am 15.03.2030, 09:00 Uhr" in html
+    done = client.post(URL, {"token": response.context["token"]}, follow=True)
+    assert "1 Termin wurde angelegt." in done.content.decode()
+    assert CourseDate.objects.get().min_participants == 4
+
+
+def test_dry_run_names_each_rows_outcome_when_one_row_is_wrong(client, editor, course):
+    sheet = (
+        "Kurs;Beginn;Ende;Plätze\n"
+        "Digitale Werkstatt;15.03.2030 09:00;15.03.2030 16:00;8\n"
+        "Gibt es nicht;16.03.2030 09:00;16.03.2030 16:00;8\n"
+    ).encode()
+    html = client.post(URL, {"sheet": upload("t.csv", sheet)}).content.decode()
+    assert "in Ordnung, wird aber erst mit korrigierter Tabelle angelegt" in html
+    assert "wird nicht angelegt" in html
+    assert not CourseDate.objects.exists()

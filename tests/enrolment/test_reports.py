@@ -63,15 +63,17 @@ def test_report_downloads_csv_and_xlsx(client, editor, data):
     url = reverse("enrolment_statistics")
     response = client.get(url, {"export": "csv"})
     assert response.status_code == 200
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(body)))
+    assert response.content.startswith("\ufeff".encode())  # the one CSV dialect
+    body = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     assert rows[0] == ["Auswertung", "Bezeichnung", "Anzahl", "von (Plätze / gesamt)", "Prozent"]
     assert ["Belegung pro Kurs", "Digitale Werkstatt", "3", "4", "75"] in rows
     assert ["Anteil der Rollen", "Auszubildende/r", "2", "3", "67"] in rows
 
     response = client.get(url, {"export": "xlsx"})
-    body = b"".join(response.streaming_content)
-    sheet = load_workbook(io.BytesIO(body)).active
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Statistik"]
+    sheet = workbook.active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert ["Anmeldungen pro Thema", "Digitalisierung", 3, None, None] in values
 
@@ -89,3 +91,45 @@ def test_report_is_staff_only(client, data):
 def test_empty_report(client, editor):
     html = client.get(reverse("enrolment_statistics")).content.decode()
     assert "Noch keine Daten." in html
+
+
+LONG_A = "Betriebsnachfolge rechtzeitig planen: Übergabe an die nächste Generation"
+LONG_B = "Betriebsnachfolge rechtzeitig planen: Übergabe an Mitarbeitende"
+
+
+def test_long_course_names_are_shown_in_full_wrapped_with_tooltip_and_table(client, editor):
+    assert LONG_A[:40] == LONG_B[:40]  # cut at 40 characters, the two looked the same
+    for title in (LONG_A, LONG_B):
+        confirmed(course_date(course_page(title=title), capacity=4), 1)
+    html = client.get(reverse("enrolment_statistics")).content.decode()
+    for title in (LONG_A, LONG_B):
+        assert f"<title>{title}: 1 / 4 (25 %)</title>" in html  # tooltip of the bar
+        assert f'<th scope="row">{title}</th>' in html  # the table beside the chart
+    # the label wraps onto lines left of the bar instead of running off the left edge
+    assert "<tspan" in html and "Übergabe an die nächste" in html
+    assert 'class="academy-chart__scroll"' in html  # scrolls sideways on a narrow screen
+    assert 'width="100%"' not in html
+
+
+def test_filters_by_topic_and_period(client, editor, data):
+    from courses.models import Topic
+
+    other = course_page(title="Nachfolge-Abend")
+    craft = Topic.objects.create(name="Betriebsnachfolge", slug="betriebsnachfolge")
+    other.topics.set([craft])
+    other.save()
+    confirmed(course_date(other, capacity=5), 9)
+    url = reverse("enrolment_statistics")
+    html = client.get(url).content.decode()
+    assert "Nachfolge-Abend" in html and "Digitale Werkstatt" in html
+    html = client.get(url, {"thema": craft.pk}).content.decode()
+    assert "Nachfolge-Abend" in html and "Digitale Werkstatt" not in html
+    response = client.get(url, {"thema": craft.pk, "export": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert ["Anmeldungen pro Thema", "Betriebsnachfolge", "1", "", ""] in rows
+    # a period before every enrolment: nothing counted, the months of that period listed
+    html = client.get(url, {"von": "2020-01-01", "bis": "2020-03-31"}).content.decode()
+    assert "Januar 2020" in html and "März 2020" in html and "Mai 2020" not in html
+    assert "Digitale Werkstatt: 3" not in html
+    scope = reports.scope_from({"von": None, "bis": None, "thema": craft})
+    assert [(r.label, r.value) for r in reports.per_topic(scope)] == [("Betriebsnachfolge", 1)]

@@ -119,10 +119,10 @@ def test_data_export_contains_own_data_only(client, setup):
     services.staff_enrol(other_date.pk, person(2))
     client.force_login(setup["user"])
     response = client.get(reverse("learner:data_export"))
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
     data = json.loads(response.content)
-    assert data["konto"]["email"] == "person1@example.org"
-    assert [e["email"] for e in data["anmeldungen"]] == ["person1@example.org"]
+    assert data["Konto"]["E-Mail-Adresse"] == "person1@example.org"
+    assert [e["E-Mail-Adresse"] for e in data["Anmeldungen"]] == ["person1@example.org"]
 
 
 def test_account_deletion_needs_confirmation_then_cancels_and_erases(client, setup):
