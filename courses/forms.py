@@ -1,8 +1,11 @@
-"""Editor forms of the catalogue: the date editor."""
+"""Editor forms of the catalogue: the date editor, the copy of a course."""
 
+from django import forms
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms.pages import CopyForm
 
 
 def protected_relations(model) -> list:
@@ -41,3 +44,19 @@ class CourseDateForm(WagtailAdminModelForm):
         if capacity is not None and capacity < taken:
             raise self.instance.capacity_error_exception(taken)
         return capacity
+
+
+class CourseCopyForm(CopyForm):
+    """Wagtail's copy form for a course: its dates are rows of their own, not part of
+    the page, so they are copied only when asked (``wagtail_hooks.copy_course_dates``)."""
+
+    copy_dates = forms.BooleanField(
+        label=gettext_lazy("Mit Terminen (ohne Anmeldungen)"),
+        required=False,
+        initial=False,
+        help_text=gettext_lazy(
+            "Die Kopie bekommt dieselben Termine mit allen Plätzen frei. Anmeldungen, "
+            "Wartelisten und Absagen bleiben beim Original. Ohne Haken hat die Kopie keine "
+            "Termine."
+        ),
+    )
