@@ -538,7 +538,7 @@ class CancelDateView(AdminPage):
             return self.render_to_response(
                 self.get_context_data(reason=reason, error=error.message)
             )
-        if cancelled or self.course_date.status != CourseDate.Status.CANCELLED:
+        if self.course_date.status == CourseDate.Status.PLANNED:  # as loaded: not a repeat
             log(
                 self.course_date,
                 "enrolment.cancel_date",
