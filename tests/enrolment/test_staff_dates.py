@@ -209,6 +209,16 @@ def test_moving_up_by_hand_is_not_offered_on_a_full_date(client, editor):
     assert promote in html
 
 
+def test_cancelling_is_not_offered_to_who_has_attended(client, editor):
+    date = course_date()
+    attended = confirmed(date, 1)
+    Enrolment.objects.filter(pk=attended.pk).update(status="attended")
+    still = confirmed(date, 2)
+    html = client.get(reverse("enrolment_participants", args=[date.pk])).content.decode()
+    assert reverse("enrolment_action", args=[attended.pk, "cancel"]) not in html
+    assert reverse("enrolment_action", args=[still.pk, "cancel"]) in html
+
+
 def phone_data(date, n=5, **extra):
     data = {k: v for k, v in person(n).items() if v is not None}
     data["course_date"] = date.pk
