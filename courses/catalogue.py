@@ -19,6 +19,7 @@ from .finder import (
     ONLINE,
     TAXONOMY_FIELDS,
     Finder,
+    read_chosen,
     read_courses,
     read_seat_state,
     read_slots,
@@ -101,8 +102,9 @@ def catalogue_context(index_page, request) -> dict:
         list(rows.values()),
         slots,
         criteria,
-        memberships=lambda: taxonomy[1],
+        memberships=lambda: read_chosen(criteria.taxonomy),
         all_slots=lambda: all_slots,
+        all_memberships=lambda: taxonomy[1],
     )
     entries = finder.listing(filterset.sort, getattr(filterset, "search_ranking", None))
     # counted only when the filter form is rendered (its fragment may come from the cache)

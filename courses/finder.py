@@ -33,7 +33,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact, LessThanOrEqual
 from django.utils import timezone
 
-from .models import CourseDate, TargetGroup, Topic, Trade
+from .models import CourseDate, CoursePage, TargetGroup, Topic, Trade
 
 ONLINE = "online"
 
@@ -233,6 +233,34 @@ def read_seat_state(courses: dict[int, Course], now) -> str:
 
 
 TAXONOMIES = {"thema": Topic, "zielgruppe": TargetGroup, "gewerk": Trade}
+TAXONOMIES_ORDER = {name: position for position, name in enumerate(TAXONOMIES)}
+
+
+def read_chosen(chosen: dict[str, frozenset[str]]) -> dict[int, dict[str, set[str]]]:
+    """Which courses have the chosen topics, target groups and trades (only those: what
+    filtering needs, one small query)."""
+    through = {
+        "thema": (CoursePage.topics.through, "topic__slug"),
+        "zielgruppe": (CoursePage.target_groups.through, "targetgroup__slug"),
+        "gewerk": (CoursePage.trades.through, "trade__slug"),
+    }
+    names = [name for name in TAXONOMIES if chosen.get(name)]
+    found: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    if not names:
+        return found
+    parts = [
+        through[name][0]
+        .objects.filter(**{f"{through[name][1]}__in": chosen[name]})
+        .order_by()
+        .annotate(kind=Value(TAXONOMIES_ORDER[name], output_field=IntegerField()))
+        .values_list("kind", "coursepage_id", through[name][1])
+        for name in names
+    ]
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    fields = list(TAXONOMIES)
+    for kind, course_id, slug in rows:
+        found[course_id][fields[kind]].add(slug)
+    return found
 
 
 def read_taxonomy() -> tuple[dict[str, list[tuple[str, str]]], dict[int, dict[str, set[str]]]]:
@@ -274,13 +302,20 @@ class Finder:
     options (a callable, read when they are shown; default ``slots``)."""
 
     def __init__(
-        self, courses: list[Course], slots, criteria: Criteria, memberships=None, all_slots=None
+        self,
+        courses: list[Course],
+        slots,
+        criteria: Criteria,
+        memberships=None,
+        all_slots=None,
+        all_memberships=None,
     ):
         self.courses = courses
         self.slots = slots
         self.criteria = criteria
         self._memberships = memberships  # a callable giving the dict, read when needed
         self._all_slots = all_slots
+        self._all_memberships = all_memberships
 
     def memberships(self, course_id: int, name: str) -> set[str]:
         if callable(self._memberships):
@@ -290,6 +325,14 @@ class Finder:
     def matching_slots(self, course_id: int, skip: str = "", slots=None) -> list[Slot]:
         slots = self.slots if slots is None else slots
         return [s for s in slots.get(course_id, ()) if self.criteria.date_matches(s, skip)]
+
+    def all_memberships(self, course_id: int, name: str) -> set[str]:
+        """Every topic, target group and trade of a course (for the counts)."""
+        if self._all_memberships is None:
+            return self.memberships(course_id, name)
+        if callable(self._all_memberships):
+            self._all_memberships = self._all_memberships()
+        return self._all_memberships.get(course_id, {}).get(name, set())
 
     def all_slots(self):
         if self._all_slots is None:
@@ -363,7 +406,7 @@ class Finder:
                 continue
             for name in TAXONOMY_FIELDS:
                 if criteria.course_matches(pk, self.memberships, skip=name):
-                    for slug in self.memberships(pk, name):
+                    for slug in self.all_memberships(pk, name):
                         counts[name][slug] += 1
         for name, values in taxonomy_values.items():
             counts[name] = {value: counts[name].get(value, 0) for value in values}

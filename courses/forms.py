@@ -1,9 +1,13 @@
-"""Editor forms of the catalogue: the date editor, the trainer profile."""
+"""Editor forms of the catalogue: the date editor, the trainer profile, the copy of a
+course."""
 
+from django import forms
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms.pages import CopyForm
 
 from staffauth.policy import role_accounts
 
@@ -62,3 +66,19 @@ class TrainerForm(WagtailAdminModelForm):
                 "Bitte ein Konto der Redaktion oder eines Trainers wählen – "
                 "neue Trainer/innen laden Sie unter „Trainerkonten“ ein."
             )
+
+
+class CourseCopyForm(CopyForm):
+    """Wagtail's copy form for a course: its dates are rows of their own, not part of
+    the page, so they are copied only when asked (``wagtail_hooks.copy_course_dates``)."""
+
+    copy_dates = forms.BooleanField(
+        label=gettext_lazy("Mit Terminen (ohne Anmeldungen)"),
+        required=False,
+        initial=False,
+        help_text=gettext_lazy(
+            "Die Kopie bekommt dieselben Termine mit allen Plätzen frei. Anmeldungen, "
+            "Wartelisten und Absagen bleiben beim Original. Ohne Haken hat die Kopie keine "
+            "Termine."
+        ),
+    )

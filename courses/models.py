@@ -38,7 +38,7 @@ from home.models import SeoMixin
 from home.renditions import prefetch_renditions
 from home.visibility import public_pages
 
-from .forms import CourseDateForm
+from .forms import CourseCopyForm, CourseDateForm
 from .panels import CourseDatesPanel
 from .signals import booking_changed
 
@@ -407,6 +407,8 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
             ObjectList(settings_panels, heading=_("Einstellungen")),
         ],
     )
+    # Wagtail's copy form, with the choice to copy the dates (without their bookings)
+    copy_form_class = CourseCopyForm
 
     class Meta:
         verbose_name = _("Kurs")

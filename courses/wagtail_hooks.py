@@ -1,6 +1,8 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
@@ -149,4 +151,59 @@ def nearest_topic_courses(query, pages, request):
             f"{catalogue.get_url(request)}?{urlencode({'thema': topic.slug})}" if catalogue else ""
         ),
         "link_text": _("Alle Kurse zum Thema „%(topic)s“") % {"topic": topic.name},
+    }
+
+
+@hooks.register("after_copy_page")
+def copy_course_dates(request, page, new_page):
+    """A copied course: its dates come along only when the copy form asked for them
+    (and never their bookings); otherwise the editor is told that the copy has none."""
+    from .models import CourseDate, CoursePage
+    from .panels import date_url
+
+    if not issubclass(page.specific_class, CoursePage) or new_page.alias_of_id:
+        return None
+    dates = list(CourseDate.objects.filter(course_id=page.pk).order_by("start", "pk"))
+    if not dates:
+        return None
+    if request.POST.get("copy_dates"):
+        # one by one: saving a date is what tells the caches
+        copies = [
+            CourseDate.objects.create(**{**content_of(date), "course_id": new_page.pk})
+            for date in dates
+        ]
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d Termin wurde mitkopiert, ohne Anmeldungen: alle Plätze sind frei.",
+                "%(count)d Termine wurden mitkopiert, ohne Anmeldungen: alle Plätze sind frei.",
+                len(copies),
+            )
+            % {"count": len(copies)},
+        )
+    else:
+        messages.warning(
+            request,
+            ngettext(
+                "Der Termin des Kurses wurde nicht mitkopiert: die Kopie hat keine Termine.",
+                "Die %(count)d Termine des Kurses wurden nicht mitkopiert: die Kopie hat "
+                "keine Termine.",
+                len(dates),
+            )
+            % {"count": len(dates)},
+            buttons=[
+                messages.button(f"{date_url('add')}?course={new_page.pk}", _("Termin anlegen"))
+            ],
+        )
+    return None
+
+
+def content_of(date) -> dict:
+    """A date's content, without its id, course and booking state."""
+    return {
+        field.attname: getattr(date, field.attname)
+        for field in type(date)._meta.concrete_fields
+        if not field.primary_key
+        and field.name not in type(date).BOOKING_FIELDS
+        and field.name != "course"
     }

@@ -4,24 +4,57 @@ status changes, one person's data, resending a mail."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.log_actions import log
 
 from courses.models import CourseDate, CoursePage
+from courses.panels import date_url
 from home.admin_display import ADMIN_ROOT
 from staffauth import policy
 
 from . import exports, personal_data, services
+from .forms import DateSettingsForm
 from .mail import resend
 from .models import Enrolment, OutgoingMail
-from .viewsets import ACTIONS, action_allowed
+from .viewsets import ACTIONS, action_allowed, action_refusal
+
+DATE_CHANGE_PERMISSION = "courses.change_coursedate"
+
+
+def safe_next(request, default: str) -> str:
+    """The ``next`` address sent with a form, if it is one of ours."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return default
+
+
+def announce_promoted(request, promoted) -> None:
+    """Name who moved up from the waitlist (each got the "promoted" mail)."""
+    if not promoted:
+        return
+    names = ", ".join(f"{e.first_name} {e.last_name} ({e.email})" for e in promoted)
+    messages.success(
+        request,
+        ngettext(
+            "Von der Warteliste nachgerückt und per E-Mail benachrichtigt: %(names)s",
+            "Von der Warteliste nachgerückt und per E-Mail benachrichtigt (%(count)d): %(names)s",
+            len(promoted),
+        )
+        % {"names": names, "count": len(promoted)},
+    )
 
 
 class StaffOnly:
@@ -109,10 +142,24 @@ class ParticipantsView(TrainerAdminPage):
         )
         return super().dispatch(request, *args, **kwargs)
 
+    def may_change_date(self):
+        return self.can_manage and self.request.user.has_perm(DATE_CHANGE_PERMISSION)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         enrolments = self.course_date.enrolments.filter(anonymised_at__isnull=True)
+        may_change = self.may_change_date()
+        if may_change:
+            context["settings_form"] = kwargs.get("settings_form") or DateSettingsForm(
+                instance=self.course_date, auto_id=f"id_date{self.course_date.pk}_%s"
+            )
+            context["edit_url"] = date_url("edit", self.course_date.pk)
+            context["can_cancel_date"] = (
+                self.course_date.status == CourseDate.Status.PLANNED
+                and not self.course_date.has_started()
+            )
         context.update(
+            promote_refusal=services.promote_refusal(self.course_date),
             course_date=self.course_date,
             confirmed=enrolments.filter(status__in=[*Enrolment.SEAT_STATUSES, "no_show"]).order_by(
                 "last_name", "first_name"
@@ -124,6 +171,47 @@ class ParticipantsView(TrainerAdminPage):
             listing_url=reverse("enrolment_admin:index") + f"?course_date={self.course_date.pk}",
         )
         return context
+
+    def post(self, request, *args, **kwargs):
+        """The date's seats, minimum and registration deadline, changed in place: the
+        same checks as the date editor, then the waitlist moves up (``enrolment.signals``
+        after the save) and the message names who did."""
+        if not self.may_change_date():
+            raise PermissionDenied
+        back = safe_next(request, reverse("enrolment_participants", args=[self.course_date.pk]))
+        form = DateSettingsForm(
+            request.POST, instance=self.course_date, auto_id=f"id_date{self.course_date.pk}_%s"
+        )
+        if form.is_valid():
+            with transaction.atomic():
+                # as the date editor: under the row lock, against the seats held now
+                taken = services.lock_date(self.course_date.pk).seats_confirmed
+                if form.cleaned_data["capacity"] < taken:
+                    form.add_error("capacity", CourseDate.capacity_error_exception(taken))
+                else:
+                    changed = list(form.changed_data)
+                    date = form.save(commit=False)
+                    if changed:
+                        date.save(update_fields=changed)
+                        log(
+                            date,
+                            "enrolment.date_settings",
+                            user=request.user,
+                            data={
+                                "changed": {name: str(form.cleaned_data[name]) for name in changed}
+                            },
+                        )
+        if not form.is_valid():
+            messages.error(
+                request, _("Der Termin wurde nicht geändert. Bitte prüfen Sie die Angaben.")
+            )
+            return self.render_to_response(self.get_context_data(settings_form=form))
+        if changed:
+            messages.success(request, _("Der Termin ist geändert: %(date)s") % {"date": date})
+            announce_promoted(request, getattr(date, "promoted_on_save", []))
+        else:
+            messages.info(request, _("Es wurde nichts geändert."))
+        return redirect(back)
 
 
 class ExportView(StaffOrTrainer, TemplateView):
@@ -197,18 +285,35 @@ class ActionView(AdminPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        enrolment = self.enrolment
+        next_up = None
+        if (
+            self.action == "cancel"
+            and enrolment.status in Enrolment.SEAT_STATUSES
+            and services.waitlist_open(enrolment.course_date, timezone.now())
+        ):
+            next_up = (
+                enrolment.course_date.enrolments.filter(status=Enrolment.Status.WAITLISTED)
+                .order_by("waitlist_position", "pk")
+                .first()
+            )
         context.update(
-            enrolment=self.enrolment,
+            enrolment=enrolment,
             action_label=self.labels[self.action],
-            allowed=action_allowed(self.enrolment, self.action),
-            back_url=reverse("enrolment_participants", args=[self.enrolment.course_date_id]),
+            allowed=action_allowed(enrolment, self.action),
+            refusal=action_refusal(enrolment, self.action),
+            next_up=next_up,
+            mails_person=not (
+                self.action == "cancel" and enrolment.status == Enrolment.Status.PENDING
+            ),
+            back_url=reverse("enrolment_participants", args=[enrolment.course_date_id]),
         )
         return context
 
     def post(self, request, *args, **kwargs):
         back = reverse("enrolment_participants", args=[self.enrolment.course_date_id])
         if not action_allowed(self.enrolment, self.action):
-            messages.warning(request, _("Diese Änderung ist im jetzigen Status nicht möglich."))
+            messages.warning(request, action_refusal(self.enrolment, self.action))
             return redirect(back)
         try:
             if self.action == "confirm":
@@ -221,6 +326,8 @@ class ActionView(AdminPage):
             messages.error(request, str(error.message))
             return redirect(back)
         enrolment = outcome.enrolment
+        if outcome.result != "already":
+            log(enrolment, f"enrolment.{self.action}", user=request.user)
         if enrolment.status == Enrolment.Status.WAITLISTED:
             messages.success(
                 request,
@@ -233,6 +340,7 @@ class ActionView(AdminPage):
                 _("%(name)s: %(status)s")
                 % {"name": enrolment, "status": enrolment.get_status_display()},
             )
+        announce_promoted(request, outcome.promoted)
         return redirect(back)
 
 
@@ -292,18 +400,58 @@ class PersonView(AdminPage):
             response["Cache-Control"] = "private, no-store"
             return response
         if request.POST.get("action") == "erase":
+            # first a page that says what will happen; only the second POST erases
+            return self.render_to_response(self.erase_context(email))
+        if request.POST.get("action") == "erase_confirmed":
+            enrolments = Enrolment.objects.filter(email=email)
+            pks = list(enrolments.values_list("pk", flat=True))
+            active = enrolments.active().count()
             count = services.erase_person(email)
+            for enrolment in Enrolment.objects.filter(pk__in=pks, anonymised_at__isnull=False):
+                # logged after anonymisation: the entry names no person
+                log(
+                    enrolment,
+                    "enrolment.erase",
+                    user=request.user,
+                    data={"enrolments": len(pks), "cancelled": active},
+                )
             messages.success(
                 request,
                 ngettext(
-                    "%(count)s Anmeldung gelöscht und anonymisiert.",
-                    "%(count)s Anmeldungen gelöscht und anonymisiert.",
+                    "%(count)s Anmeldung anonymisiert, davon %(active)s abgesagt. "
+                    "Die Daten der Person sind gelöscht.",
+                    "%(count)s Anmeldungen anonymisiert, davon %(active)s abgesagt. "
+                    "Die Daten der Person sind gelöscht.",
                     count,
                 )
-                % {"count": count},
+                % {"count": count, "active": active},
             )
             return redirect("enrolment_person")
         return redirect("enrolment_person")
+
+    def erase_context(self, email):
+        context = self.get_context_data()
+        enrolments = Enrolment.objects.filter(email=email, anonymised_at__isnull=True)
+        active = list(enrolments.active().select_related("course_date__course"))
+        moving_up = 0
+        now = timezone.now()
+        for enrolment in active:
+            if enrolment.status in Enrolment.SEAT_STATUSES and services.waitlist_open(
+                enrolment.course_date, now
+            ):
+                moving_up += int(
+                    enrolment.course_date.enrolments.filter(
+                        status=Enrolment.Status.WAITLISTED
+                    ).exists()
+                )
+        context.update(
+            confirm_erase=True,
+            erase_count=enrolments.count(),
+            erase_active=active,
+            erase_moving_up=moving_up,
+            erase_mails=OutgoingMail.objects.filter(to__iexact=email).count(),
+        )
+        return context
 
 
 class ResendMailView(AdminPage):
@@ -361,6 +509,8 @@ class CancelDateView(AdminPage):
             active_count=date.enrolments.active().count(),
             reason=kwargs.get("reason", _("Die Mindestteilnehmerzahl wurde nicht erreicht.")),
             error=kwargs.get("error"),
+            next=safe_next(self.request, ""),
+            back_url=safe_next(self.request, reverse("wagtailadmin_home")),
         )
         return context
 
@@ -377,6 +527,13 @@ class CancelDateView(AdminPage):
             return self.render_to_response(
                 self.get_context_data(reason=reason, error=error.message)
             )
+        if self.course_date.status == CourseDate.Status.PLANNED:  # as loaded: not a repeat
+            log(
+                self.course_date,
+                "enrolment.cancel_date",
+                user=request.user,
+                data={"reason": reason, "enrolments": len(cancelled)},
+            )
         messages.success(
             request,
             ngettext(
@@ -386,4 +543,4 @@ class CancelDateView(AdminPage):
             )
             % {"count": len(cancelled)},
         )
-        return redirect("wagtailadmin_home")
+        return redirect(safe_next(request, reverse("wagtailadmin_home")))

@@ -7,12 +7,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, F, Q
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
 from courses.models import CourseDate
+from courses.panels import date_url
 from staffauth import policy
 
+from .forms import DateSettingsForm
 from .models import Enrolment, OutgoingMail
 
 
@@ -81,15 +84,19 @@ class UpcomingDatesPanel(DashboardPanel):
 
     def get_context_data(self, parent_context=None):
         context = super().get_context_data(parent_context)
-        dates = upcoming_dates(self.request.user)
+        user = self.request.user
+        dates = upcoming_dates(user)
         flagged = set(below_minimum().values_list("pk", flat=True))
+        is_staff = policy.is_academy_staff(user)
+        may_change = is_staff and user.has_perm("courses.change_coursedate")
         for date in dates:
             date.percent = occupancy_percent(date)
             date.below_minimum = date.pk in flagged
-        context.update(
-            dates=dates,
-            is_staff=policy.is_academy_staff(self.request.user),
-        )
+            if may_change:
+                # changed in place, posted to the date's participant list
+                date.settings_form = DateSettingsForm(instance=date, auto_id=f"id_date{date.pk}_%s")
+                date.edit_url = date_url("edit", date.pk)
+        context.update(dates=dates, is_staff=is_staff, next=reverse("wagtailadmin_home"))
         return context
 
 

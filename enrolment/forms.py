@@ -9,6 +9,8 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from courses.models import CourseDate
+
 from .models import PERSON_FIELDS, Enrolment
 
 NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ .'’-]+[^\W\d_]*)*$")
@@ -231,8 +233,33 @@ class EnrolmentForm(EnrolmentDataForm):
 
 
 class StaffEnrolmentForm(EnrolmentDataForm):
-    """Staff add a participant by hand (e.g. after a phone call)."""
+    """Staff add a participant by hand (e.g. after a phone call). No confirmation link:
+    the person is enrolled at once and gets the mail of the outcome."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("priced", False)
         super().__init__(*args, **kwargs)
+        if "email" in self.fields:
+            self.fields["email"].help_text = _(
+                "Die Person wird sofort angemeldet, ohne Bestätigungslink. An diese Adresse "
+                "geht gleich die Anmeldebestätigung mit Kalenderdatei und Link zum Absagen – "
+                "oder, wenn der Termin voll ist, die Nachricht über den Wartelistenplatz."
+            )
+
+
+class DateSettingsForm(forms.ModelForm):
+    """Seats, minimum and registration deadline of one date, edited in place on its
+    participant list and on the dashboard. The model's own ``clean()`` checks them as
+    the date editor does (capacity not below the seats held, deadline before start)."""
+
+    class Meta:
+        model = CourseDate
+        fields = ["capacity", "min_participants", "registration_deadline"]
+        widgets = {
+            "capacity": forms.NumberInput(attrs={"min": 0, "class": "academy-narrow"}),
+            "min_participants": forms.NumberInput(attrs={"min": 0, "class": "academy-narrow"}),
+            "registration_deadline": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+        help_texts = {"min_participants": "", "registration_deadline": _("leer: bis Beginn")}

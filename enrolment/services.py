@@ -12,7 +12,7 @@ From the start of a date its waitlist is frozen: nobody moves up any more, and
 the daily ``close_dates`` ends the remaining places with a mail.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -49,6 +49,8 @@ class EnrolmentError(Exception):
 class Outcome:
     enrolment: Enrolment | None
     result: str  # what happened, e.g. "confirmed", "waitlisted", "already", "expired"
+    #: who moved up from the waitlist onto a freed seat (each got the "promoted" mail)
+    promoted: list[Enrolment] = field(default_factory=list)
 
 
 def privacy_version() -> str:
@@ -251,8 +253,17 @@ def confirm(enrolment_id: int, *, now=None) -> Outcome:
         return Outcome(enrolment, result)
 
 
-def cancel(enrolment_id: int, *, by: str = Enrolment.CancelledBy.PARTICIPANT, now=None) -> Outcome:
-    """Cancel one enrolment; a freed seat goes to waitlist position 1 in the same transaction."""
+def cancel(
+    enrolment_id: int,
+    *,
+    by: str = Enrolment.CancelledBy.PARTICIPANT,
+    now=None,
+    notify: bool = True,
+) -> Outcome:
+    """Cancel one enrolment; a freed seat goes to waitlist position 1 in the same transaction.
+
+    ``notify=False`` (erasure on request): the person gets no cancellation mail; who
+    moves up is mailed all the same."""
     now = now or timezone.now()
     with transaction.atomic():
         course_date_id = (
@@ -276,15 +287,30 @@ def cancel(enrolment_id: int, *, by: str = Enrolment.CancelledBy.PARTICIPANT, no
         elif previous == Enrolment.Status.WAITLISTED:
             _close_waitlist_gap(course_date, position)
         signals.seats_changed.send(sender=Enrolment, email=enrolment.email)
-        if previous != Enrolment.Status.PENDING:
+        if notify and previous != Enrolment.Status.PENDING:
             queue_mail("cancelled", enrolment)
-        _promote(course_date, now)
-        return Outcome(enrolment, "cancelled")
+        promoted = _promote(course_date, now)
+        return Outcome(enrolment, "cancelled", promoted)
 
 
 def _release_seat(course_date: CourseDate) -> None:
     CourseDate.objects.filter(pk=course_date.pk).update(seats_confirmed=F("seats_confirmed") - 1)
     course_date.seats_confirmed -= 1
+
+
+def promote_refusal(course_date: CourseDate, now=None) -> str | None:
+    """Why nobody can be moved up onto this date by hand now, or None."""
+    now = now or timezone.now()
+    if not waitlist_open(course_date, now):
+        return str(_("Der Termin hat begonnen oder ist abgesagt; die Warteliste ist geschlossen."))
+    if course_date.seats_confirmed >= course_date.capacity:
+        return str(
+            _(
+                "Der Termin ist ausgebucht. Erhöhen Sie zuerst die Platzzahl oder "
+                "melden Sie jemanden ab."
+            )
+        )
+    return None
 
 
 def promote_waiting(enrolment_id: int, *, now=None) -> Outcome:
@@ -298,17 +324,9 @@ def promote_waiting(enrolment_id: int, *, now=None) -> Outcome:
         enrolment = _lock_enrolment(enrolment_id)
         if enrolment.status != Enrolment.Status.WAITLISTED:
             return Outcome(enrolment, "already")
-        if not waitlist_open(course_date, now):
-            raise EnrolmentError(
-                _("Der Termin hat begonnen oder ist abgesagt; die Warteliste ist geschlossen.")
-            )
-        if course_date.seats_confirmed >= course_date.capacity:
-            raise EnrolmentError(
-                _(
-                    "Der Termin ist ausgebucht. Erhöhen Sie zuerst die Platzzahl oder "
-                    "melden Sie jemanden ab."
-                )
-            )
+        refusal = promote_refusal(course_date, now)
+        if refusal:
+            raise EnrolmentError(refusal)
         position = enrolment.waitlist_position
         _allocate(course_date, enrolment, now)
         enrolment.save(update_fields=["status", "seat_confirmed_at", "waitlist_position"])
@@ -537,14 +555,16 @@ def anonymise_ended(*, days: int | None = None, now=None) -> int:
 
 
 def erase_person(email: str, *, now=None) -> int:
-    """On request: cancel the person's active enrolments (freeing seats) and anonymise all."""
+    """On request: cancel the person's active enrolments (freeing seats; the first on
+    each waitlist moves up and is mailed) and anonymise all. The person gets no mail:
+    their address is erased with everything else."""
     from .models import OutgoingMail
 
     email = normalise_email(email)
     if not email:
         return 0
     for pk in Enrolment.objects.active().filter(email=email).values_list("pk", flat=True):
-        cancel(pk, by=Enrolment.CancelledBy.STAFF, now=now)
+        cancel(pk, by=Enrolment.CancelledBy.STAFF, now=now, notify=False)
     count = anonymise(Enrolment.objects.filter(email=email), now=now)
     OutgoingMail.objects.filter(to__iexact=email).delete()
     return count

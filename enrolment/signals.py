@@ -29,7 +29,8 @@ def date_saved(sender, instance, created=False, raw=False, **kwargs):
         return
     from . import services
 
-    services.fill_free_seats(instance.pk)
+    # who moved up, for the view that saved the date to name them
+    instance.promoted_on_save = services.fill_free_seats(instance.pk)
 
 
 def connect():

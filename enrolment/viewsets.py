@@ -3,7 +3,9 @@
 import django_filters
 from django import forms
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
@@ -120,10 +122,22 @@ def action_allowed(enrolment, action) -> bool:
     if action == "confirm":
         return enrolment.status in (Enrolment.Status.PENDING, Enrolment.Status.EXPIRED)
     if action == "promote":
-        return enrolment.status == Enrolment.Status.WAITLISTED
+        return (
+            enrolment.status == Enrolment.Status.WAITLISTED
+            and services.promote_refusal(enrolment.course_date) is None
+        )
     if action == "cancel":
         return enrolment.is_active
     return False
+
+
+def action_refusal(enrolment, action) -> str:
+    """Why ``action`` cannot be done to ``enrolment`` now ("" when it can)."""
+    if action_allowed(enrolment, action):
+        return ""
+    if action == "promote" and enrolment.status == Enrolment.Status.WAITLISTED:
+        return services.promote_refusal(enrolment.course_date) or ""
+    return str(_("Diese Änderung ist im jetzigen Status nicht möglich."))
 
 
 class EnrolmentCreateView(generic.CreateView):
@@ -149,20 +163,13 @@ class EnrolmentCreateView(generic.CreateView):
 
     def get_success_message(self, instance):
         if instance.status == Enrolment.Status.WAITLISTED:
-            return _("%(name)s steht auf Platz %(n)s der Warteliste.") % {
-                "name": instance,
-                "n": instance.waitlist_position,
-            }
-        return _("%(name)s ist angemeldet.") % {"name": instance}
-
-
-class EnrolmentDeleteView(generic.DeleteView):
-    """Deleting frees the seat first (and promotes from the waitlist)."""
-
-    def delete_action(self):
-        services.cancel(self.object.pk, by=Enrolment.CancelledBy.STAFF)
-        self.object.refresh_from_db()
-        super().delete_action()
+            return _(
+                "%(name)s steht auf Platz %(n)s der Warteliste. Die Nachricht darüber geht "
+                "per E-Mail an %(email)s."
+            ) % {"name": instance, "n": instance.waitlist_position, "email": instance.email}
+        return _(
+            "%(name)s ist angemeldet. Die Anmeldebestätigung geht per E-Mail an %(email)s."
+        ) % {"name": instance, "email": instance.email}
 
 
 class StaffAddForm(StaffEnrolmentForm):
@@ -174,6 +181,11 @@ class StaffAddForm(StaffEnrolmentForm):
     class Meta(StaffEnrolmentForm.Meta):
         fields = ["course_date", *StaffEnrolmentForm.Meta.fields]
 
+    accept_started = forms.BooleanField(
+        label=_("Der Termin hat schon begonnen – die Person trotzdem nachträglich eintragen"),
+        required=False,
+    )
+
     def __init__(self, *args, for_user=None, **kwargs):
         kwargs["priced"] = True
         super().__init__(*args, **kwargs)
@@ -183,6 +195,27 @@ class StaffAddForm(StaffEnrolmentForm):
             .order_by("start")
         )
         self.fields["billing"].required = False
+
+    def clean(self):
+        """A date that has begun is accepted only when staff tick that they mean it
+        (e.g. someone who came without enrolling): nobody picks a past date by mistake."""
+        cleaned = super().clean()
+        course_date = cleaned.get("course_date")
+        if (
+            course_date is not None
+            and course_date.has_started()
+            and not cleaned.get("accept_started")
+        ):
+            self.add_error(
+                "course_date",
+                _(
+                    "Dieser Termin hat am %(start)s schon begonnen. Wenn Sie die Person "
+                    "nachträglich eintragen wollen, setzen Sie unten den Haken „trotzdem "
+                    "nachträglich eintragen“. Sie bekommt dann sofort die E-Mail dazu."
+                )
+                % {"start": date_format(localtime(course_date.start), "j. F Y, H:i")},
+            )
+        return cleaned
 
 
 # Staff correct a person's details, but not the address the bookings hang on.
@@ -202,7 +235,6 @@ class EnrolmentViewSet(GermanViewSetMixin, ModelViewSet):
     inspect_view_class = GermanInspectView
     index_view_class = EnrolmentIndexView
     add_view_class = EnrolmentCreateView
-    delete_view_class = EnrolmentDeleteView
     filterset_class = EnrolmentFilterSet
     search_fields = ["first_name", "last_name", "email", "company"]
     search_backend_name = None
@@ -247,6 +279,27 @@ class EnrolmentViewSet(GermanViewSetMixin, ModelViewSet):
         if for_update:
             return super().get_form_class(for_update=True)
         return StaffAddForm
+
+    @property
+    def permission_policy(self):
+        return ENROLMENT_POLICY
+
+
+class EnrolmentPolicy(ModelPermissionPolicy):
+    """Staff cancel enrolments (a seat freed, the waitlist moved up, everybody mailed);
+    they never delete them. Rows disappear only by anonymisation, which keeps the
+    counts (``services.anonymise``, "Daten einer Person")."""
+
+    def user_has_permission(self, user, action):
+        if action == "delete":
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+ENROLMENT_POLICY = EnrolmentPolicy(Enrolment)
 
 
 class OutboxPolicy(ModelPermissionPolicy):

@@ -9,10 +9,11 @@ from wagtail.permissions import register_permission_policy
 from courses.models import CourseDate, CoursePage
 
 from . import admin_views, dashboard, reports
-from .models import OutgoingMail
-from .viewsets import OUTBOX_POLICY, EnrolmentGroup
+from .models import Enrolment, OutgoingMail
+from .viewsets import ENROLMENT_POLICY, OUTBOX_POLICY, EnrolmentGroup
 
 register_permission_policy(OutgoingMail, OUTBOX_POLICY, exact_class=True)
+register_permission_policy(Enrolment, ENROLMENT_POLICY, exact_class=True)
 
 
 @hooks.register("register_admin_viewset")
@@ -134,3 +135,40 @@ def course_date_listing_buttons(snippet, user, next_url=None):
             icon_name="warning",
             priority=25,
         )
+
+
+@hooks.register("register_log_actions")
+def register_enrolment_log_actions(actions):
+    """Who did what to bookings, and when: shown in the history of the date or the
+    enrolment and in the site history report."""
+    actions.register_action(
+        "enrolment.date_settings",
+        _("Plätze, Minimum oder Anmeldeschluss geändert"),
+        _("Plätze, Minimum oder Anmeldeschluss des Termins geändert"),
+    )
+    actions.register_action(
+        "enrolment.cancel_date", _("Termin abgesagt"), _("Termin abgesagt, alle informiert")
+    )
+    actions.register_action(
+        "enrolment.cancel", _("Von der Redaktion abgemeldet"), _("Anmeldung abgemeldet")
+    )
+    actions.register_action(
+        "enrolment.confirm", _("Von der Redaktion bestätigt"), _("Anmeldung bestätigt")
+    )
+    actions.register_action(
+        "enrolment.promote",
+        _("Von der Warteliste nachgerückt"),
+        _("Von der Warteliste nachgerückt"),
+    )
+    actions.register_action(
+        "enrolment.erase",
+        _("Daten auf Anfrage gelöscht"),
+        _("Anmeldung auf Anfrage abgemeldet und anonymisiert"),
+    )
+
+
+@hooks.register("after_edit_snippet")
+def name_promoted_after_date_edit(request, instance):
+    """The date editor's save may move people up (``signals.date_saved``): name them."""
+    if isinstance(instance, CourseDate):
+        admin_views.announce_promoted(request, getattr(instance, "promoted_on_save", []))

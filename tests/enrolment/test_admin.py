@@ -127,16 +127,19 @@ def test_status_actions_go_through_the_services(client, staff, run):
     assert date.seats_confirmed == 1
 
 
-def test_delete_frees_the_seat(client, staff):
+def test_staff_cancel_enrolments_and_never_delete_them(client, staff):
     date = course_date(capacity=1)
     first = confirmed(date, 1)
-    second = confirmed(date, 2)
-    client.post(reverse("enrolment_admin:delete", args=[first.pk]))
-    assert not Enrolment.objects.filter(pk=first.pk).exists()
-    second.refresh_from_db()
-    assert second.status == "confirmed"
+    confirmed(date, 2)
+    delete_url = reverse("enrolment_admin:delete", args=[first.pk])
+    assert client.get(delete_url).status_code in (302, 403)
+    client.post(delete_url)
+    first.refresh_from_db()
+    assert first.status == "confirmed"
     date.refresh_from_db()
     assert date.seats_confirmed == 1
+    edit = client.get(reverse("enrolment_admin:edit", args=[first.pk])).content.decode()
+    assert delete_url not in edit
 
 
 def test_edit_cannot_change_status_or_date(client, staff):
@@ -200,7 +203,10 @@ def test_person_export_and_erase(client, staff):
     response = client.post(url, {"email": "person1@example.org", "action": "export"})
     assert response["Content-Type"].startswith("application/json")
     assert "Muster-b" in response.content.decode("utf-8")
-    client.post(url, {"email": "person1@example.org", "action": "erase"})
+    client.post(url, {"email": "person1@example.org", "action": "erase"})  # asks first
+    first.refresh_from_db()
+    assert first.anonymised_at is None
+    client.post(url, {"email": "person1@example.org", "action": "erase_confirmed"})
     first.refresh_from_db()
     assert first.anonymised_at and first.email == "" and first.status == "cancelled"
     second.refresh_from_db()
