@@ -63,7 +63,7 @@ messages: $(STAMP) ## Update the German catalogue (new strings keep their German
 	$(MANAGE) makemessages -l de --no-obsolete --no-location $(MAKEMESSAGES_IGNORE)
 	msgattrib --clear-fuzzy --empty -o $(PO) $(PO)
 	msgen -o $(PO) $(PO)
-	$(MANAGE) compilemessages -l de --ignore='.venv/*' --ignore='node_modules/*'
+	$(MANAGE) compilemessages -l de --ignore='.venv/*' --ignore='node_modules/*' --ignore='var/*'
 
 test: install lint ## Lint plus the whole test suite (unit, integration, browser) on SQLite
 	DATABASE_URL= $(BIN)/pytest -n 2 --dist loadfile

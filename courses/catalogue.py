@@ -24,6 +24,7 @@ from .finder import (
     read_seat_state,
     read_slots,
     read_taxonomy,
+    read_taxonomy_choices,
     seat_state,
     sort_key,
 )
@@ -92,7 +93,11 @@ def catalogue_context(index_page, request) -> dict:
         request=request,
         now=now,
         places=SimpleLazyObject(lambda: _places(all_slots)),
-        taxonomy=SimpleLazyObject(lambda: taxonomy[0]),
+        # a chosen topic is checked against the names alone; the form, when shown,
+        # reads them with their courses (for the counts) in one query
+        taxonomy=SimpleLazyObject(
+            lambda: read_taxonomy_choices() if _chooses_taxonomy(data) else taxonomy[0]
+        ),
     )
     criteria = filterset.criteria()
     filtered = criteria.date_filters()
@@ -207,6 +212,10 @@ def _filter_state(data, now, courses, seats: str) -> str | None:
     source = f"{sorted(courses)}|{published}|{seats}"
     digest = hashlib.sha256(source.encode()).hexdigest()
     return f"{timezone.localdate(now)}|{chosen}|{digest}"
+
+
+def _chooses_taxonomy(data) -> bool:
+    return any(data.get(name) for name in TAXONOMY_FIELDS)
 
 
 def _places(slots) -> list[str]:

@@ -263,6 +263,23 @@ def read_chosen(chosen: dict[str, frozenset[str]]) -> dict[int, dict[str, set[st
     return found
 
 
+def read_taxonomy_choices() -> dict[str, list[tuple[str, str]]]:
+    """Slug and name of every topic, target group and trade in their order (to check
+    what the address names, without reading which courses have them)."""
+    fields = list(TAXONOMIES)
+    parts = [
+        model.objects.order_by()
+        .annotate(position=Value(position, output_field=IntegerField()))
+        .values_list("position", "sort_order", "name", "slug")
+        for position, model in enumerate(TAXONOMIES.values())
+    ]
+    rows = parts[0].union(*parts[1:], all=True).order_by("position", "sort_order", "name")
+    choices: dict[str, list[tuple[str, str]]] = {name: [] for name in fields}
+    for position, _order, name, slug in rows:
+        choices[fields[position]].append((slug, name))
+    return choices
+
+
 def read_taxonomy() -> tuple[dict[str, list[tuple[str, str]]], dict[int, dict[str, set[str]]]]:
     """Slug and name of every topic, target group and trade in their order, and the
     slugs of each course's ones: one query (a union of the three, each joined to its
