@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from home.admin_display import ADMIN_ROOT
 from staffauth.policy import may_manage_trainer_accounts
 
 from . import trainer_accounts
@@ -47,6 +48,7 @@ class InviteForm(forms.Form):
 
 class TrainerAccountsMixin(WagtailAdminTemplateMixin):
     header_icon = "user"
+    breadcrumbs_items = ADMIN_ROOT
 
     def dispatch(self, request, *args, **kwargs):
         if not may_manage_trainer_accounts(request.user):

@@ -13,6 +13,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import models
 from django.urls import NoReverseMatch, reverse
@@ -159,6 +160,8 @@ def viewset_urls(viewset) -> list[str]:
             urls.append(reverse(viewset.get_url_name(name)))
         except NoReverseMatch:
             continue
+    if isinstance(model, str):  # "app_label.Model"
+        model = apps.get_model(model)
     if model is None or not issubclass(model, models.Model):
         return urls
     instance = model._default_manager.order_by("pk").last()
@@ -195,10 +198,14 @@ def hook_urls() -> list[str]:
     course = CoursePage.objects.order_by("pk").last()
     enrolment = Enrolment.objects.order_by("pk").last()
     mail = OutgoingMail.objects.order_by("pk").last()
+    from django.contrib.auth import get_user_model
+
+    trainer = get_user_model().objects.get(username="trainer")  # the demo's trainer account
     arguments = {
         "date_id": date.pk,
         "page_id": course.pk,
         "pk": mail.pk,
+        "user_id": trainer.pk,
     }
     for fn in hooks.get_hooks("register_admin_urls"):
         if not _project(fn):

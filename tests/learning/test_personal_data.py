@@ -120,7 +120,10 @@ def test_erasing_says_how_many_in_german_plural(client, learner_with_history):
     staff = UserFactory(username="redakteurin")
     staff.groups.add(Group.objects.get(name="Redaktion"))
     client.force_login(staff)
+    # first a page that says what will happen, then the erasure
+    confirm = client.post(reverse("enrolment_person"), {"email": EMAIL, "action": "erase"})
+    assert "erase_confirmed" in confirm.content.decode()
     response = client.post(
-        reverse("enrolment_person"), {"email": EMAIL, "action": "erase"}, follow=True
+        reverse("enrolment_person"), {"email": EMAIL, "action": "erase_confirmed"}, follow=True
     )
-    assert "1 Anmeldung gelöscht und anonymisiert." in response.content.decode()
+    assert "1 Anmeldung anonymisiert, davon" in response.content.decode()
