@@ -69,7 +69,8 @@ def _empty_cache():
 def _wagtail_roots(request):
     """A transactional test flushes the database, including what migrations had
     inserted; with tests spread over workers, any later test may run after one.
-    Put Wagtail's roots back (inside the test's own transaction where it has one)."""
+    Put Wagtail's roots and the staff roles back (inside the test's own transaction
+    where it has one; a transactional test sets up the roles it needs itself)."""
     marker = request.node.get_closest_marker("django_db")
     fixtures = request.fixturenames
     if marker is None and not {"db", "transactional_db", "live_server"} & set(fixtures):
@@ -81,6 +82,24 @@ def _wagtail_roots(request):
     from tests.factories import ensure_wagtail_roots
 
     ensure_wagtail_roots()
+    if not transactional:
+        # the staff roles of the data migrations, likewise flushed
+        request.getfixturevalue("staff_roles")
+
+
+@pytest.fixture
+def staff_roles(db):
+    """The staff roles (groups Redaktion, Trainer, … with their permissions) as their data
+    migrations make them: a browser test on the same worker may have flushed them."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.filter(name="Redaktion").exists():
+        importlib.import_module("enrolment.migrations.0002_editor_roles").create_roles(apps, None)
+        migration = importlib.import_module("courses.migrations.0008_staff_search_promotions")
+        migration.grant(apps, None)
 
 
 @pytest.fixture

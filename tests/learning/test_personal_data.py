@@ -16,7 +16,7 @@ from learning.models import Attendance, Certificate, LessonProgress, QuizPass
 from tests.enrolment.builders import course_date, course_page, person
 from tests.factories import UserFactory, build_material
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_roles")]
 EMAIL = "person1@example.org"
 
 

@@ -7,24 +7,10 @@ from django.urls import reverse
 from courses.models import Trainer
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_roles")]
 
 AREA = reverse("learner:trainer")
 ADMIN = reverse("wagtailadmin_home")
-
-
-@pytest.fixture(autouse=True)
-def _roles():
-    """The roles come from a data migration; a browser test on the same worker may have
-    flushed the database before this test."""
-    import importlib
-
-    from django.apps import apps
-
-    if not Group.objects.filter(name="Redaktion").exists():
-        roles = importlib.import_module("enrolment.migrations.0002_editor_roles")
-        roles.create_roles(apps, None)
-        importlib.import_module("courses.migrations.0008_staff_search_promotions").grant(apps, None)
 
 
 def member(group_name, username):
