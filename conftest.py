@@ -92,14 +92,23 @@ def staff_roles(db):
     """The staff roles (groups Redaktion, Trainer, … with their permissions) as their data
     migrations make them: a browser test on the same worker may have flushed them."""
     import importlib
+    from unittest import mock
 
     from django.apps import apps
     from django.contrib.auth.models import Group
 
-    if not Group.objects.filter(name="Redaktion").exists():
-        importlib.import_module("enrolment.migrations.0002_editor_roles").create_roles(apps, None)
-        migration = importlib.import_module("courses.migrations.0008_staff_search_promotions")
-        migration.grant(apps, None)
+    if Group.objects.filter(name="Redaktion").exists():
+        return
+    roles = importlib.import_module("enrolment.migrations.0002_editor_roles")
+    promotions = importlib.import_module("courses.migrations.0008_staff_search_promotions")
+    # the permissions exist (post_migrate makes them again after a flush); the
+    # migrations' own way of making them would unset the live apps' models modules
+    with (
+        mock.patch.object(roles, "_ensure_permissions", lambda apps: None),
+        mock.patch.object(promotions, "_ensure_permissions", lambda apps: None),
+    ):
+        roles.create_roles(apps, None)
+        promotions.grant(apps, None)
 
 
 @pytest.fixture
