@@ -72,25 +72,34 @@ class AccessiblePage:
         return getattr(self.page, name)
 
 
-@pytest.fixture
-def browser_page(browser, live_server):
-    context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin")
+def _open_page(browser, live_server, **options):
+    context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin", **options)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    yield AccessiblePage(page, live_server.url)
+    return context, AccessiblePage(page, live_server.url)
+
+
+@pytest.fixture
+def browser_page(browser, live_server):
+    context, page = _open_page(browser, live_server)
+    yield page
     context.close()
 
 
 @pytest.fixture
 def phone_page(browser, live_server):
-    context = browser.new_context(
-        locale="de-DE",
-        timezone_id="Europe/Berlin",
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
+    context, page = _open_page(
+        browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield AccessiblePage(page, live_server.url)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def small_phone_page(browser, live_server):
+    """A 360 × 740 phone, the smallest common screen."""
+    context, page = _open_page(
+        browser, live_server, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    )
+    yield page
     context.close()

@@ -98,24 +98,6 @@ def test_home_page_leads_into_the_catalogue_by_topic(browser_page, catalogue):
     ]
 
 
-@pytest.fixture
-def small_phone_page(browser, live_server):
-    """A 360 × 740 phone, the smallest common screen."""
-    from .conftest import AccessiblePage
-
-    context = browser.new_context(
-        locale="de-DE",
-        timezone_id="Europe/Berlin",
-        viewport={"width": 360, "height": 740},
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield AccessiblePage(page, live_server.url)
-    context.close()
-
-
 def test_on_a_phone_filter_by_place_and_month_and_enrol_for_the_date_shown(
     small_phone_page, live_server, settings
 ):
