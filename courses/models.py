@@ -227,6 +227,12 @@ class CourseFormat(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid")
 
 
+class VatTreatment(models.TextChoices):
+    EXEMPT_21 = "exempt_21", _("umsatzsteuerfrei nach § 4 Nr. 21 UStG")
+    EXEMPT_22 = "exempt_22", _("umsatzsteuerfrei nach § 4 Nr. 22 UStG")
+    TAXED_19 = "taxed_19", _("19 % Umsatzsteuer")
+
+
 class CoursePage(RoutablePageMixin, SeoMixin, Page):
     parent_page_types = ["courses.CourseIndexPage"]
     # Nothing below a course unless an app above adds its page type in its ready()
@@ -281,6 +287,32 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
         decimal_places=2,
         default=0,
         help_text=_("0 für kostenfreie (geförderte) Kurse."),
+    )
+    member_price = models.DecimalField(
+        _("Preis für Innungsmitglieder"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Für Betriebe, die Mitglied einer Innung der Kreishandwerkerschaft sind."),
+    )
+    early_price = models.DecimalField(
+        _("Frühbucherpreis"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Gilt für Anmeldungen bis zum Frühbucherdatum."),
+    )
+    early_price_until = models.DateField(
+        _("Frühbucherpreis bis einschließlich"), null=True, blank=True
+    )
+    vat_treatment = models.CharField(
+        _("Umsatzsteuer"),
+        max_length=20,
+        choices=VatTreatment.choices,
+        default=VatTreatment.EXEMPT_21,
+        help_text=_("Alle Preise sind Endpreise; bei 19 Prozent ist die Umsatzsteuer enthalten."),
     )
     funding_notes = models.TextField(_("Hinweise zur Förderung"), max_length=1000, blank=True)
     certificate = models.CharField(
@@ -382,7 +414,9 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
             [
                 FieldPanel("format"),
                 FieldRowPanel([FieldPanel("duration_hours"), FieldPanel("teaching_units")]),
-                FieldPanel("price"),
+                FieldRowPanel([FieldPanel("price"), FieldPanel("member_price")]),
+                FieldRowPanel([FieldPanel("early_price"), FieldPanel("early_price_until")]),
+                FieldPanel("vat_treatment"),
                 FieldPanel("funding_notes"),
                 FieldPanel("certificate"),
                 FieldPanel("flyer", help_text=_("Optional: ein PDF zum Herunterladen.")),
@@ -424,6 +458,17 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
             raise ValidationError(
                 {"image_alt": _("Bitte beschreiben Sie das Bild in einem Alternativtext.")}
             )
+        from .pricing import price_errors
+
+        errors = price_errors(
+            price=self.price,
+            member=self.member_price,
+            early=self.early_price,
+            early_until=self.early_price_until,
+            fields=("price", "member_price", "early_price", "early_price_until"),
+        )
+        if errors:
+            raise ValidationError(errors)
 
     def get_meta_description(self):
         return super().get_meta_description() or self.teaser
@@ -613,6 +658,23 @@ class CourseDate(models.Model):
     price_override = models.DecimalField(
         _("Abweichender Preis in Euro"), max_digits=8, decimal_places=2, null=True, blank=True
     )
+    member_price_override = models.DecimalField(
+        _("Abweichender Mitgliedspreis in Euro"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    early_price_override = models.DecimalField(
+        _("Abweichender Frühbucherpreis in Euro"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    early_price_until_override = models.DateField(
+        _("Abweichend: Frühbucherpreis bis"), null=True, blank=True
+    )
     status = models.CharField(
         _("Status"),
         max_length=20,
@@ -639,8 +701,10 @@ class CourseDate(models.Model):
         FieldPanel("is_online"),
         FieldRowPanel([FieldPanel("venue_name"), FieldPanel("city")]),
         FieldPanel("venue_address"),
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("min_participants")]),
+        FieldRowPanel([FieldPanel("price_override"), FieldPanel("member_price_override")]),
         FieldRowPanel(
-            [FieldPanel("capacity"), FieldPanel("min_participants"), FieldPanel("price_override")]
+            [FieldPanel("early_price_override"), FieldPanel("early_price_until_override")]
         ),
         FieldPanel("registration_deadline"),
         FieldPanel("sessions"),
@@ -694,6 +758,24 @@ class CourseDate(models.Model):
             errors["capacity"] = self.capacity_error(taken)
         if self.registration_deadline and self.start and self.registration_deadline > self.start:
             errors["registration_deadline"] = _("Der Anmeldeschluss muss vor dem Beginn liegen.")
+        if self.course_id:
+            from .pricing import date_prices, price_errors
+
+            prices = date_prices(self)
+            errors.update(
+                price_errors(
+                    price=prices.regular,
+                    member=prices.member,
+                    early=prices.early,
+                    early_until=prices.early_until,
+                    fields=(
+                        "price_override",
+                        "member_price_override",
+                        "early_price_override",
+                        "early_price_until_override",
+                    ),
+                )
+            )
         if errors:
             raise ValidationError(errors)
 
