@@ -29,6 +29,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -880,3 +881,64 @@ class CourseDate(models.Model):
     @property
     def is_multi_day(self) -> bool:
         return timezone.localtime(self.start).date() != timezone.localtime(self.end).date()
+
+
+@register_setting(icon="group")
+class ProviderSettings(BaseSiteSetting):
+    """The academy as an education provider: numbers and approvals that course
+    databases and funding programmes ask for."""
+
+    provider_name = models.CharField(
+        _("Name des Bildungsträgers"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leer lassen, um den Namen aus den Website-Einstellungen zu nehmen."),
+    )
+    kursnet_provider_number = models.CharField(
+        _("Bildungsanbieter-Nummer (KURSNET)"),
+        max_length=40,
+        blank=True,
+        help_text=_("Die Nummer, die die Bundesagentur für Arbeit für KURSNET vergeben hat."),
+    )
+    contact_name = models.CharField(_("Ansprechperson für Kursdaten"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("E-Mail für Kursdaten"), blank=True)
+    contact_phone = models.CharField(_("Telefon für Kursdaten"), max_length=40, blank=True)
+    azav_certified = models.BooleanField(
+        _("Träger nach AZAV zugelassen"),
+        default=False,
+        help_text=_("Voraussetzung für eine Förderung nach § 82 SGB III (Bildungsgutschein)."),
+    )
+    azav_certifier = models.CharField(_("Fachkundige Stelle (AZAV)"), max_length=160, blank=True)
+    azav_valid_until = models.DateField(_("Trägerzulassung gültig bis"), null=True, blank=True)
+    quality_certificate = models.CharField(
+        _("Qualitätszertifikat"),
+        max_length=200,
+        blank=True,
+        help_text=_("z. B. DIN EN ISO 9001 oder „anerkannter Bildungsträger der Handwerkskammer“"),
+    )
+
+    panels = [
+        FieldPanel("provider_name"),
+        MultiFieldPanel(
+            [
+                FieldPanel("kursnet_provider_number"),
+                FieldPanel("contact_name"),
+                FieldPanel("contact_email"),
+                FieldPanel("contact_phone"),
+            ],
+            heading=_("KURSNET"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("azav_certified"),
+                FieldPanel("azav_certifier"),
+                FieldPanel("azav_valid_until"),
+                FieldPanel("quality_certificate"),
+            ],
+            heading=_("Zulassungen"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("Bildungsträger")
+        verbose_name_plural = _("Bildungsträger")
