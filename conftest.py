@@ -91,6 +91,7 @@ def _wagtail_roots(request):
 def staff_roles(db):
     """The staff roles (groups Redaktion, Trainer, … with their permissions) as their data
     migrations make them: a browser test on the same worker may have flushed them."""
+    import contextlib
     import importlib
     from unittest import mock
 
@@ -100,15 +101,20 @@ def staff_roles(db):
     if Group.objects.filter(name="Redaktion").exists():
         return
     roles = importlib.import_module("enrolment.migrations.0002_editor_roles")
-    promotions = importlib.import_module("courses.migrations.0008_staff_search_promotions")
+    grants = [
+        importlib.import_module(f"courses.migrations.{name}")
+        for name in ("0008_staff_search_promotions", "0011_staff_provider_settings")
+    ]
     # the permissions exist (post_migrate makes them again after a flush); the
     # migrations' own way of making them would unset the live apps' models modules
-    with (
-        mock.patch.object(roles, "_ensure_permissions", lambda apps: None),
-        mock.patch.object(promotions, "_ensure_permissions", lambda apps: None),
-    ):
+    with contextlib.ExitStack() as patches:
+        for module in (roles, *grants):
+            patches.enter_context(
+                mock.patch.object(module, "_ensure_permissions", lambda apps: None)
+            )
         roles.create_roles(apps, None)
-        promotions.grant(apps, None)
+        for module in grants:
+            module.grant(apps, None)
 
 
 @pytest.fixture
