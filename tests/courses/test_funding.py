@@ -414,3 +414,18 @@ def test_trainers_cannot_edit_programmes(client, saxony):
     url = reverse("wagtailsnippets_courses_fundingprogramme:edit", args=[saxony.pk])
     assert client.get(url).status_code in (302, 403)
     assert FundingProgramme.objects.get(pk=saxony.pk).status == "suspended"
+
+
+def test_demo_courses_show_each_programme(client):
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+    master = CoursePage.objects.get(slug="meistervorbereitung-teil-iii-und-iv")
+    html = client.get(master.url).content.decode()
+    assert "Aufstiegs-BAföG möglich" in html
+    assert "Weiterbildungsförderung Sachsen (SAB): derzeit ausgesetzt" in html
+    azav = CoursePage.objects.get(slug="digitale-betriebsfuehrung-zertifikatslehrgang")
+    html = client.get(azav.url).content.decode()
+    assert "Förderung durch die Agentur für Arbeit möglich" in html
+    assert "Warum nicht Aufstiegs-BAföG?" in html
+    assert FundingProgramme.objects.count() == 3
