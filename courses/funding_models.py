@@ -139,7 +139,13 @@ class FundingProgramme(ClusterableModel):
 
     # what a course must meet (empty: not checked)
     min_teaching_units = models.PositiveSmallIntegerField(
-        _("Mindestens Unterrichtseinheiten"), null=True, blank=True
+        _("Mindestens Unterrichtseinheiten"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Aufstiegs-BAföG: 400 (§ 2 Abs. 3 AFBG, "
+            "https://www.gesetze-im-internet.de/afbg/__2.html)."
+        ),
     )
     min_teaching_units_first_level = models.PositiveSmallIntegerField(
         _("Mindestens Unterrichtseinheiten auf Fortbildungsstufe 1"),
@@ -155,7 +161,8 @@ class FundingProgramme(ClusterableModel):
         blank=True,
         help_text=_(
             "Der Kurs muss länger dauern (Zeitstunden; ohne Angabe zählen die "
-            "Unterrichtseinheiten zu 45 Minuten)."
+            "Unterrichtseinheiten zu 45 Minuten). § 82 SGB III: 120 "
+            "(https://www.gesetze-im-internet.de/sgb_3/__82.html)."
         ),
     )
     qualifications = models.CharField(
