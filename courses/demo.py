@@ -12,7 +12,17 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from wagtail.models import Page
 
-from home.demo_images import illustration_image, motif_alt, portrait_image
+from home.demo_images import (
+    BLUE,
+    GREEN,
+    ORANGE,
+    PURPLE,
+    RED,
+    TEAL,
+    illustration_image,
+    motif_alt,
+    portrait_image,
+)
 from home.models import HomePage, Partner
 
 from .models import (
@@ -171,17 +181,23 @@ COURSE_MOTIFS = {
 
 # how the trainers' illustrated portraits look (the rest follows from the name)
 PORTRAIT_LOOKS = {
-    "Tom Tischler": {"hair_style": "short", "beard": True, "clothes": "work_jacket"},
+    "Tom Tischler": {
+        "hair_style": "short",
+        "beard": True,
+        "clothes": "work_jacket",
+        "colour": BLUE,
+    },
     "Dr. Katrin Albrecht": {
         "hair_style": "bun",
         "beard": False,
         "glasses": True,
         "clothes": "blazer",
+        "colour": PURPLE,
     },
-    "Jens Hoffmann": {"hair_style": "bald", "beard": True, "clothes": "shirt"},
-    "Marie Sommer": {"hair_style": "curly", "beard": False, "clothes": "sweater"},
-    "Anna Krüger": {"hair_style": "long", "beard": False, "clothes": "blazer"},
-    "Felix Brandt": {"hair_style": "short", "beard": False, "clothes": "shirt"},
+    "Jens Hoffmann": {"hair_style": "bald", "beard": True, "clothes": "shirt", "colour": GREEN},
+    "Marie Sommer": {"hair_style": "curly", "beard": False, "clothes": "sweater", "colour": ORANGE},
+    "Anna Krüger": {"hair_style": "long", "beard": False, "clothes": "blazer", "colour": TEAL},
+    "Felix Brandt": {"hair_style": "short", "beard": False, "clothes": "shirt", "colour": RED},
 }
 
 # Each date: (days from today, venue, start hour, end hour, capacity, seats taken, extras)

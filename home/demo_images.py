@@ -57,6 +57,7 @@ WOOD_DARK = hex_colour("#9a6433")
 WOOD_LIGHT = hex_colour("#e2b27a")
 STEEL = hex_colour("#8c97a5")
 HI_VIS = hex_colour("#f28c28")
+TEAL = hex_colour("#2f6f73")
 
 SKIN_TONES = [
     hex_colour("#f5d0b5"),
@@ -206,8 +207,10 @@ class Scene:
     def shadow(self, cx, cy, rx, ry, ground: Colour):
         self.ellipse(cx, cy, rx, ry, darker(ground, 0.16))
 
-    def finish(self, image_format="JPEG", quality=80) -> bytes:
+    def finish(self, image_format="JPEG", quality=80, mirror=False) -> bytes:
         image = self.image.resize(self.size, PILImage.Resampling.LANCZOS)
+        if mirror:
+            image = image.transpose(PILImage.Transpose.FLIP_LEFT_RIGHT)
         buffer = io.BytesIO()
         if image_format == "JPEG":
             image.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=True)
@@ -482,7 +485,7 @@ def random_look(rng: random.Random, **overrides) -> Look:
         skin=rng.choice(SKIN_TONES),
         hair=rng.choice(HAIR_COLOURS),
         hair_style=rng.choice(["short", "long", "bun", "curly", "short", "bald"]),
-        top=rng.choice([BLUE, LINK_BLUE, GREEN, RED, PURPLE, ORANGE_DARK, hex_colour("#2f6f73")]),
+        top=rng.choice([BLUE, LINK_BLUE, GREEN, RED, PURPLE, ORANGE_DARK, TEAL]),
         trousers=rng.choice(
             [INK, hex_colour("#34495e"), hex_colour("#3a3f47"), hex_colour("#2c4a6b")]
         ),
@@ -896,6 +899,7 @@ def draw_handover(s: Scene):
     )
     younger = random_look(
         rng,
+        hair=rng.choice(HAIR_COLOURS[:4]),
         hair_style=rng.choice(["long", "bun", "curly", "short"]),
         top=rng.choice([GREEN, ORANGE_DARK, PURPLE]),
     )
@@ -1006,32 +1010,35 @@ def draw_meeting(s: Scene):
         )
     top = 590
     people = [
-        (430, random_look(rng, hair_style="short", top=BLUE), ((440, 590), (520, 600))),
+        (430, random_look(rng, hair_style="short", top=BLUE), ((440, 576), (520, 576))),
         (
             720,
             random_look(rng, hair_style=rng.choice(["long", "bun"]), top=GREEN),
-            ((660, 600), (820, 520)),
+            ((660, 576), (820, 520)),
         ),
         (
             1010,
             random_look(rng, hair=hex_colour("#bdbdbd"), hair_style="bald", top=ORANGE_DARK),
-            ((960, 600), (1060, 600)),
+            ((960, 576), (1060, 576)),
         ),
         (
             1280,
             random_look(rng, hair_style=rng.choice(["curly", "short"]), top=PURPLE),
-            ((1200, 600), (1290, 600)),
+            ((1200, 576), (1290, 576)),
         ),
     ]
     for x, look, hands in people:
-        s.rect(x - 80, top - 150, x + 80, top + 40, darker(BLUE, 0.2), radius=20)  # chair back
         seated(s, x, top, look, 500, hands=hands)
     table(s, 260, 1440, top, 860, WHITE, shadow_on=floor)
     laptop(s, 560, top + 6, 200, back=True)
-    papers(s, 880, top + 40, -6)
-    papers(s, 1160, top + 44, 8)
-    mug(s, 1340, top + 50, ORANGE)
-    mug(s, 360, top + 50, BLUE)
+    for x in (860, 1150):  # stacks of paper and a folder
+        s.rect(x - 70, top - 20, x + 70, top - 8, WHITE, outline=LINE_GREY, width=2)
+        s.rect(
+            x - 64, top - 30, x + 60, top - 20, lighter(BLUE_LIGHT, 0.3), outline=LINE_GREY, width=2
+        )
+    s.rect(1010, top - 30, 1090, top - 8, ORANGE, radius=4)
+    mug(s, 1340, top - 8, ORANGE)
+    mug(s, 380, top - 8, BLUE)
 
 
 def draw_building_site(s: Scene):
@@ -1178,7 +1185,7 @@ def draw_presentation(s: Scene):
     s.line([(750, 462), (1380, 462)], INK, 4)
     # speaker at the lectern
     look = random_look(
-        rng, hair_style=rng.choice(["short", "long", "bun"]), top=rng.choice([RED, GREEN, PURPLE])
+        rng, hair_style=rng.choice(["short", "bun", "curly"]), top=rng.choice([RED, GREEN, PURPLE])
     )
     person(s, 420, 610, look, 430, hands=((540, 320), (380, 480)), legs=False)
     s.poly([(320, 470), (520, 470), (500, 640), (340, 640)], WOOD_DARK)
@@ -1285,7 +1292,8 @@ def render_illustration(motif: str, seed=0, size=LANDSCAPE, quality=80) -> bytes
     draw, _alt = MOTIFS[motif]
     scene = Scene(size, seed=seed_of(motif, seed))
     draw(scene)
-    return scene.finish("JPEG", quality)
+    # half of the seeds see the scene from the other side: more variety for free
+    return scene.finish("JPEG", quality, mirror=seed_of("mirror", motif, seed) % 2 == 1)
 
 
 def motif_alt(motif: str) -> str:
@@ -1306,10 +1314,17 @@ PORTRAIT_BACKGROUNDS = [
 
 
 def render_portrait(
-    name: str, size=400, *, hair_style=None, beard=None, glasses=None, clothes=None
+    name: str,
+    size=400,
+    *,
+    hair_style=None,
+    beard=None,
+    glasses=None,
+    clothes=None,
+    colour: Colour | None = None,
 ) -> bytes:
     """A friendly head-and-shoulders avatar, the same for the same name (PNG); what is
-    not given (hair style, beard, glasses, clothes) follows from the name."""
+    not given (hair style, beard, glasses, clothes and their colour) follows from the name."""
     rng = random.Random(seed_of("portrait", name))  # noqa: S311 – pictures, not secrets
     s = Scene((size, size), design=(400, 400), background=lighter(BLUE_LIGHT, 0.3))
     skin = rng.choice(SKIN_TONES)
@@ -1318,7 +1333,7 @@ def render_portrait(
     beard = rng.random() < 0.4 if beard is None else beard
     glasses = rng.random() < 0.35 if glasses is None else glasses
     clothes = clothes or rng.choice(["work_jacket", "shirt", "sweater", "blazer"])
-    colour = rng.choice(ACCENTS + [hex_colour("#2f6f73")])
+    colour = colour or rng.choice([*ACCENTS, TEAL])
     s.circle(200, 200, 178, rng.choice(PORTRAIT_BACKGROUNDS))
     cx, cy, r = 200, 170, 72
     if style == "long":
@@ -1366,8 +1381,8 @@ def render_portrait(
     s.circle(cx + r * 0.9, cy + 6, 14, skin)
     s.ellipse(cx, cy, r * 0.9, r, skin)
     if beard:
-        s.chord(cx, cy + 10, r * 0.88, r * 0.9, 0, 180, hair)
-        s.ellipse(cx, cy + 42, 22, 9, skin)
+        s.chord(cx, cy + 18, r * 0.8, r * 0.82, 10, 170, hair)
+        s.ellipse(cx, cy + 40, 24, 10, skin)
     if style in ("short", "long", "bun", "curly"):
         s.chord(cx, cy - 6, r * 0.96, r * 1.0, 180, 360, hair)
         if style == "short":
@@ -1468,37 +1483,31 @@ def _emblem(s: Scene, kind: str, x, y, size, colour: Colour):
 
 
 def render_wordmark(
-    title: str, subtitle: str = "", emblem="hammer", colour: Colour = BLUE, height=180
+    name: str, subtitle: str = "", emblem="hammer", colour: Colour = BLUE, height=180
 ) -> bytes:
-    """A partner logo: a small mark and the name set in bold, an optional second line;
-    the width follows the text (PNG on white)."""
-    title_font = font(int(height * (0.36 if subtitle else 0.42)), bold=True)
-    sub_font = font(int(height * 0.15))
-    title_width = title_font.getlength(title)
-    lines = _wrap(subtitle, sub_font, max(title_width * 1.25, height * 2.6)) if subtitle else []
-    text_width = max([title_width] + [sub_font.getlength(line) for line in lines])
+    """A partner logo: a small mark and the name set in bold, an optional second line
+    (wrapped); the width follows the text (PNG on white)."""
+    name_size = height * (0.36 if subtitle else 0.42)
+    sub_size = height * 0.15
+    name_width = font(int(name_size), bold=True).getlength(name)
+    sub_font = font(int(sub_size))
+    lines = _wrap(subtitle, sub_font, max(name_width * 1.25, height * 2.6)) if subtitle else []
+    text_width = max([name_width] + [sub_font.getlength(line) for line in lines])
     pad = height * 0.12
     mark = height - 2 * pad
-    width = int(pad + mark + pad * 1.2 + text_width + pad)
+    text_x = pad + mark + pad * 1.2
+    width = int(text_x + text_width + pad)
     s = Scene((width, height), design=(width, height), background=WHITE)
     _emblem(s, emblem, pad, pad, mark, colour)
-    text_x = pad + mark + pad * 1.2
-    if lines:
-        line_height = height * 0.19
-        block = height * 0.36 + line_height * len(lines)
-        top = (height - block) / 2
-        s.text(text_x, top, title, height * 0.36, colour, bold=True, anchor="lt")
-        for i, line in enumerate(lines):
-            s.text(
-                text_x,
-                top + height * 0.42 + i * line_height,
-                line,
-                height * 0.15,
-                GREY,
-                anchor="lt",
-            )
-    else:
-        s.text(text_x, height / 2, title, height * 0.42, colour, bold=True, anchor="lm")
+    if not lines:
+        s.text(text_x, height / 2, name, name_size, colour, bold=True, anchor="lm")
+        return s.finish("PNG")
+    line_height = height * 0.19
+    top = (height - name_size - height * 0.06 - line_height * len(lines)) / 2
+    s.text(text_x, top, name, name_size, colour, bold=True, anchor="lt")
+    for i, line in enumerate(lines):
+        y = top + name_size + height * 0.06 + i * line_height
+        s.text(text_x, y, line, sub_size, GREY, anchor="lt")
     return s.finish("PNG")
 
 
