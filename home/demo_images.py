@@ -929,7 +929,7 @@ def draw_solar(s: Scene):
     """A roofer fitting solar panels on a pitched roof, with a tablet."""
     rng = s.rng
     horizon = 700
-    outdoor(s, horizon, sky=(105, 170, 225))
+    outdoor(s, horizon, sky=(105, 170, 225), ground=hex_colour("#9cbf7f"))
     sun(s, 1380, 150, 80)
     cloud(s, 260, 160)
     cloud(s, 820, 100, 170)
@@ -940,28 +940,29 @@ def draw_solar(s: Scene):
     roof = [(180, 490), (560, 240), (900, 240), (1280, 490)]
     s.poly(roof, rng.choice([hex_colour("#8c3b2a"), hex_colour("#5b4a44")]))
     s.rect(760, 170, 830, 280, hex_colour("#8c3b2a"))  # chimney
-    # panels on the sloped face (rows follow the slope)
+
+    # panels on the sloped face, in rows that stay inside the roof's outline
+    def roof_edges(y):
+        inset = (490 - y) / 250 * 380
+        return 180 + inset, 1280 - inset
+
     for row in range(3):
-        t0, t1 = 0.18 + row * 0.25, 0.38 + row * 0.25
-        for col in range(4):
-            # left edge of the roof runs from (180,490) up to (560,240): interpolate along it
-            x0 = 330 + col * 150 - (1 - t0) * 0 + t0 * 120
-            y0 = 490 - t0 * 250
-            y1 = 490 - t1 * 250
-            xa = x0 + (y0 - y1) * 0.0
-            s.poly(
-                [(xa, y1), (xa + 136, y1), (xa + 136 - 20, y0), (xa - 20, y0)],
-                hex_colour("#1f3b66"),
-            )
+        y0 = 465 - row * 62  # lower edge of the row
+        y1 = y0 - 52
+        left, right = roof_edges(y1)
+        count = int((right - left - 60) // 150)
+        start_x = (left + right) / 2 - count * 150 / 2 + 7
+        for col in range(count):
+            xa = start_x + col * 150
+            s.poly([(xa, y1), (xa + 136, y1), (xa + 126, y0), (xa - 10, y0)], hex_colour("#1f3b66"))
             s.line(
-                [(xa + 68, y1 + 4), (xa + 58, y0 - 4)], hex_colour("#4d6fa3"), 3, round_caps=False
+                [(xa + 68, y1 + 4), (xa + 62, y0 - 4)], hex_colour("#4d6fa3"), 3, round_caps=False
             )
     # windows and door
     for x in (340, 560, 980):
         s.rect(x, 560, x + 140, 680, hex_colour("#b7d7ef"))
         s.rect(x + 66, 560, x + 74, 680, WHITE)
     s.rect(780, 590, 880, 780, WOOD_DARK, radius=6)
-    s.vertical_gradient(780, s.height, hex_colour("#9cbf7f"), hex_colour("#7aa35f"))
     # ladder and roofer
     for x in (1240, 1320):
         s.line([(x, 860), (x - 60, 430)], STEEL, 12)
