@@ -12,7 +12,17 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from home.images import get_or_create_image
+from home.demo_images import (
+    BLUE,
+    GREEN,
+    ORANGE,
+    PURPLE,
+    RED,
+    TEAL,
+    illustration_image,
+    motif_alt,
+    portrait_image,
+)
 from home.models import HomePage, Partner
 
 from .funding_data import ensure_programmes
@@ -153,6 +163,44 @@ CONTACT = {
     "contact_name": "Sabine Richter",
     "contact_email": "akademie@example.org",
     "contact_phone": "03521 4768-20",
+}
+
+# the illustration of each demo course (see home.demo_images.MOTIFS)
+COURSE_MOTIFS = {
+    "digitale-auftragsabwicklung": "digital",
+    "social-media-fuer-handwerksbetriebe": "baecker",
+    "betriebsnachfolge-rechtzeitig-planen": "besprechung",
+    "unternehmenswert-ermitteln": "besprechung",
+    "3d-scannen-und-drucken": "3d-druck",
+    "design-thinking-kreativwirtschaft": "kreativ",
+    "digitale-zeiterfassung": "baustelle",
+    "foerdermittel-digitalisierung": "vortrag",
+    "digitales-aufmass": "solar",
+    "nachfolge-als-chance": "uebergabe",
+    "neue-produkte-mit-designerinnen": "tischler",
+    "it-sicherheit-im-handwerksbetrieb": "elektro",
+    "hygiene-dokumentation-digital": "baecker",
+}
+
+# how the trainers' illustrated portraits look (the rest follows from the name)
+PORTRAIT_LOOKS = {
+    "Tom Tischler": {
+        "hair_style": "short",
+        "beard": True,
+        "clothes": "work_jacket",
+        "colour": BLUE,
+    },
+    "Dr. Katrin Albrecht": {
+        "hair_style": "bun",
+        "beard": False,
+        "glasses": True,
+        "clothes": "blazer",
+        "colour": PURPLE,
+    },
+    "Jens Hoffmann": {"hair_style": "bald", "beard": True, "clothes": "shirt", "colour": GREEN},
+    "Marie Sommer": {"hair_style": "curly", "beard": False, "clothes": "sweater", "colour": ORANGE},
+    "Anna Krüger": {"hair_style": "long", "beard": False, "clothes": "blazer", "colour": TEAL},
+    "Felix Brandt": {"hair_style": "short", "beard": False, "clothes": "shirt", "colour": RED},
 }
 
 # Each date: (days from today, venue, start hour, end hour, capacity, seats taken, extras)
@@ -591,7 +639,7 @@ def ensure_trainers() -> dict[str, Trainer]:
             "bio": data["bio"],
             "partner": partner,
             "external_organisation": "" if partner else data["partner"],
-            "photo": get_or_create_image(f"Porträt {data['name']}", size=(400, 400)),
+            "photo": portrait_image(data["name"], **PORTRAIT_LOOKS.get(data["name"], {})),
         }
         if data.get("user"):
             user = user_model.objects.filter(username=data["user"]).first()
@@ -638,13 +686,13 @@ def ensure_courses(catalogue, topics, groups, trades, trainers) -> list[CoursePa
     for data in COURSES:
         page = CoursePage.objects.child_of(catalogue).filter(slug=data["slug"]).first()
         if page is None:
-            image_title = data["title"]
+            motif = COURSE_MOTIFS.get(data["slug"], "werkstatt")
             page = CoursePage(
                 title=data["title"],
                 slug=data["slug"],
                 teaser=data["teaser"],
-                image=get_or_create_image(image_title),
-                image_alt=f"Illustration zum Kurs „{data['title']}“",
+                image=illustration_image(data["title"], motif, seed=data["slug"]),
+                image_alt=motif_alt(motif),
                 description=_body(data),
                 learning_objectives=(
                     "<ul><li>die wichtigsten Begriffe und Werkzeuge kennen</li>"

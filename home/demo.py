@@ -9,7 +9,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import Page, Site
 
-from .images import get_or_create_image
+from .demo_images import (
+    BLUE,
+    GREEN,
+    LINK_BLUE,
+    ORANGE,
+    PURPLE,
+    RED,
+    illustration_image,
+    wordmark_image,
+)
 from .models import (
     HomePage,
     Partner,
@@ -81,6 +90,42 @@ PARTNERS = [
 ]
 
 
+# the partners' wordmarks: name, second line, mark and colour (home.demo_images)
+PARTNER_WORDMARKS = {
+    "Kreishandwerkerschaft Region Meißen": {
+        "name": "KHS Meißen",
+        "subtitle": "Kreishandwerkerschaft Region Meißen",
+        "emblem": "hammer",
+        "colour": BLUE,
+    },
+    "Qualifizierungszentrum Region Riesa GmbH": {
+        "name": "QRR",
+        "subtitle": "Qualifizierungszentrum Region Riesa GmbH",
+        "emblem": "gear",
+        "colour": ORANGE,
+    },
+    "Berufsakademie Sachsen – Staatliche Studienakademie Riesa": {
+        "name": "BA Riesa",
+        "subtitle": "Berufsakademie Sachsen – Staatliche Studienakademie Riesa",
+        "emblem": "book",
+        "colour": GREEN,
+    },
+    "CONOSCOPE GmbH": {"name": "CONOSCOPE", "subtitle": "GmbH", "emblem": "lens", "colour": PURPLE},
+    "SMILE – Gründerinitiative der Universität Leipzig": {
+        "name": "SMILE",
+        "subtitle": "Gründerinitiative der Universität Leipzig",
+        "emblem": "spark",
+        "colour": RED,
+    },
+    "Kreatives Sachsen": {
+        "name": "Kreatives Sachsen",
+        "subtitle": "Sächsisches Zentrum für Kultur- und Kreativwirtschaft",
+        "emblem": "roof",
+        "colour": LINK_BLUE,
+    },
+}
+
+
 def paragraph(html: str) -> dict:
     return {"type": "paragraph", "value": html}
 
@@ -108,7 +153,9 @@ def ensure_home_page() -> HomePage:
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()
-        hero_image = get_or_create_image("Werkstatt mit digitalen Werkzeugen")
+        hero_image = illustration_image(
+            "Werkstatt mit digitalen Werkzeugen", "werkstatt", seed="start"
+        )
         home = HomePage(
             title="Startseite",
             slug="start",
@@ -150,7 +197,7 @@ def ensure_home_page() -> HomePage:
 def ensure_partners() -> list[Partner]:
     partners = []
     for order, data in enumerate(PARTNERS):
-        logo = get_or_create_image(f"Logo {data['short_name']}", size=(360, 120))
+        logo = wordmark_image(f"Logo {data['short_name']}", **PARTNER_WORDMARKS[data["name"]])
         partner, _created = Partner.objects.update_or_create(
             name=data["name"],
             defaults={**data, "logo": logo, "sort_order": order},

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from courses.models import CoursePage
 from home.demo import PARTNERS, body, ensure_child, ensure_home_page, heading, paragraph
-from home.images import get_or_create_image
+from home.demo_images import illustration_image, motif_alt
 from home.models import HomePage, Partner
 
 from .models import NewsCategory, NewsIndexPage, NewsPage, NewsRelatedCourse
@@ -30,7 +30,7 @@ NEWS = [
             "Forschung fördert es im Programm „WIR! – Wandel durch Innovation in der Region“."
         ),
         "image": "Projektstart des Bündnisses in Meißen",
-        "image_alt": "Grafik mit Werkzeug-Symbolen zum Projektstart des Bündnisses",
+        "motif": "werkstatt",
         "body": [
             paragraph(
                 "<p>Mit dem 1. April 2018 beginnt für das Handwerk im Landkreis Meißen ein neues "
@@ -65,7 +65,7 @@ NEWS = [
             "zur ersten Innovationskonferenz des Bündnisses."
         ),
         "image": "Innovationskonferenz in Riesa",
-        "image_alt": "Grafik zur Innovationskonferenz mit Bühne und Publikum",
+        "motif": "vortrag",
         "body": [
             paragraph(
                 "<p>Rund hundert Gäste kamen am 31. Mai 2018 nach Riesa. In Vorträgen und "
@@ -92,7 +92,7 @@ NEWS = [
             "zusammenarbeitet und was jeder Partner einbringt."
         ),
         "image": "Partner des Bündnisses",
-        "image_alt": "Grafik mit sechs verbundenen Kreisen für die Partner des Bündnisses",
+        "motif": "besprechung",
         "body": [
             paragraph(f"<p><b>{data['name']}</b>: {data['description']}</p>") for data in PARTNERS
         ],
@@ -109,7 +109,7 @@ NEWS = [
             "Bau/Ausbau: die Hintergrunddaten zum Bündnis."
         ),
         "image": "Handwerk in Zahlen",
-        "image_alt": "Balkendiagramm als Symbol für Zahlen zum Handwerk",
+        "motif": "baustelle",
         "body": [
             paragraph(
                 "<p>Die Kreishandwerkerschaft Region Meißen vertritt 14 Innungen. Im Landkreis "
@@ -138,7 +138,7 @@ NEWS = [
             "Innovationsakademie startet neue Kurse in Riesa, Meißen und online."
         ),
         "image": "Neue Kurse zur Digitalisierung",
-        "image_alt": "Grafik mit Tablet und Werkzeug als Symbol für digitale Kurse",
+        "motif": "digital",
         "body": [
             paragraph(
                 "<p>Ab Herbst bietet die Innovationsakademie neue Kurse zur Digitalisierung an. "
@@ -165,7 +165,7 @@ NEWS = [
             "ein Abend über Übergabe, Finanzierung und Vertrauen."
         ),
         "image": "Abend zur Betriebsnachfolge",
-        "image_alt": "Grafik mit zwei Händen, die einen Schlüssel übergeben",
+        "motif": "uebergabe",
         "body": [
             paragraph(
                 "<p>Die Betriebsnachfolge ist für viele Handwerksbetriebe im Landkreis die "
@@ -192,7 +192,7 @@ NEWS = [
             "Produkten gearbeitet – mit überraschenden Ergebnissen."
         ),
         "image": "Workshop mit der Kreativwirtschaft",
-        "image_alt": "Grafik mit Stift und Hammer als Symbol für Kreative und Handwerk",
+        "motif": "kreativ",
         "body": [
             paragraph(
                 "<p>Im Workshop arbeiteten je ein Handwerksbetrieb und ein Team aus der "
@@ -218,7 +218,7 @@ NEWS = [
             "Handwerk zusammen."
         ),
         "image": "Online lernen im Handwerk",
-        "image_alt": "Grafik mit Laptop auf einer Werkbank",
+        "motif": "digital",
         "body": [
             paragraph(
                 "<p>Viele Kurse der Akademie gibt es auch online. Sie dauern höchstens zwei "
@@ -255,8 +255,8 @@ def ensure_news(home: HomePage) -> NewsIndexPage:
             author_name=data.get("author", ""),
             author_partner=partners.get(data.get("partner", "")),
             teaser=data["teaser"],
-            lead_image=get_or_create_image(data["image"]),
-            lead_image_alt=data["image_alt"],
+            lead_image=illustration_image(data["image"], data["motif"], seed=data["slug"]),
+            lead_image_alt=motif_alt(data["motif"]),
             lead_image_credit="Innovationsakademie Handwerk",
             body=body(data["body"]),
         )
