@@ -554,9 +554,13 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
         context.update(
             dates=dates,
             # what the structured data says of each date (its availability)
-            dates_state=tuple(
-                (d.pk, d.status, d.capacity, d.seats_confirmed, d.is_open_for_enrolment)
-                for d in dates
+            # (and the day: an early-booking price ends with it)
+            dates_state=(
+                timezone.localdate(),
+                *(
+                    (d.pk, d.status, d.capacity, d.seats_confirmed, d.is_open_for_enrolment)
+                    for d in dates
+                ),
             ),
             next_date=next((d for d in dates if d.is_open_for_enrolment), None),
             topic_list=SimpleLazyObject(lambda: self.taxonomy(request)["topics"]),
