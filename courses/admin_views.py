@@ -142,6 +142,12 @@ class KursnetForm(forms.Form):
         ),
     )
 
+    def clean_seit(self):
+        value = self.cleaned_data["seit"]
+        if value is not None and value.year < 2000:
+            raise forms.ValidationError(_("Bitte geben Sie ein Datum ab dem Jahr 2000 an."))
+        return value
+
 
 class KursnetExportView(WagtailAdminTemplateMixin, TemplateView):
     """What goes to KURSNET and why the rest does not; the XML file to upload."""

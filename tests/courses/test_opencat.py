@@ -359,6 +359,8 @@ def test_command_writes_the_file(catalogue, provider, tmp_path):
     assert parse(target.read_bytes()).find("UPDATE_CATALOG") is not None
     with pytest.raises(CommandError, match="JJJJ-MM-TT"):
         call_command("export_opencat", "--output", str(target), "--update-since", "gestern")
+    with pytest.raises(CommandError, match="2000"):
+        call_command("export_opencat", "--output", str(target), "--update-since", "0001-01-01")
 
 
 def staff_member(group):
@@ -384,8 +386,9 @@ def test_redaktion_sees_the_review_and_downloads_the_file(client, catalogue, pro
     assert download["Content-Type"].startswith("application/xml")
     assert "attachment" in download["Content-Disposition"]
     assert f"kurs-{course.pk}" in set(services(parse(download.content)))
-    bad = client.get(reverse("courses_kursnet"), {"seit": "31.02.", "herunterladen": "1"})
-    assert bad.status_code == 200 and "error-message" in bad.content.decode()
+    for nonsense in ("31.02.", "0001-01-01", "x" * 500):
+        bad = client.get(reverse("courses_kursnet"), {"seit": nonsense, "herunterladen": "1"})
+        assert bad.status_code == 200 and "error-message" in bad.content.decode()
 
 
 def test_the_export_page_says_when_the_provider_number_is_missing(client, catalogue, site):

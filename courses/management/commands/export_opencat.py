@@ -12,11 +12,14 @@ from courses import opencat
 
 def day(value: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(value)
+        parsed = datetime.date.fromisoformat(value)
     except ValueError as error:
         raise CommandError(
             f"--update-since: Datum als JJJJ-MM-TT erwartet, nicht {value!r}"
         ) from error
+    if parsed.year < 2000:
+        raise CommandError("--update-since: bitte ein Datum ab dem Jahr 2000")
+    return parsed
 
 
 class Command(BaseCommand):
