@@ -90,6 +90,8 @@ def date_offers(date, enrol_url: str) -> list[dict]:
         "url": enrol_url,
         "category": "Free" if not prices.regular else "Paid",
     }
+    if date.course.first_published_at:  # on offer since the course was first published
+        base["validFrom"] = _iso(date.course.first_published_at)
     if date.registration_deadline:
         base["validThrough"] = _iso(date.registration_deadline)
     else:

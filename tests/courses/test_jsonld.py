@@ -1,6 +1,7 @@
 import json
 import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -10,6 +11,7 @@ from tests.factories import CourseDateFactory, CoursePageFactory, TrainerFactory
 from .conftest import in_days
 
 pytestmark = pytest.mark.django_db
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def jsonld(html: str) -> dict:
@@ -130,6 +132,7 @@ def test_instances_carry_schedule_workload_place_and_every_price(client, catalog
     online = CourseDateFactory(
         course=course, start=in_days(20, 17), end=in_days(20, 19), is_online=True
     )
+    course.save_revision().publish()
 
     data = jsonld(client.get(course.url).content.decode())
     found = instances(data)
@@ -157,7 +160,8 @@ def test_instances_carry_schedule_workload_place_and_every_price(client, catalog
     assert offers["Mitgliedspreis"]["price"] == "200.00"
     assert offers["Frühbucherpreis"]["priceValidUntil"] == course.early_price_until.isoformat()
     assert offers["Preis"]["availability"] == "https://schema.org/InStock"
-    assert offers["Preis"]["validThrough"]
+    assert offers["Preis"]["validThrough"] == date.start.astimezone(BERLIN).isoformat()
+    assert offers["Preis"]["validFrom"][:10] == timezone.localdate().isoformat()
     assert instance["remainingAttendeeCapacity"] == 12
     virtual = found[str(online.pk)]
     assert virtual["location"]["@type"] == "VirtualLocation"
