@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.log_actions import log
 from wagtail.models import Site
 
 from home.admin_display import ADMIN_ROOT
@@ -98,6 +99,8 @@ class ImportDatesView(WagtailAdminTemplateMixin, TemplateView):
         except import_dates.SheetError as error:
             messages.error(request, error.message)
             return redirect("courses_import_dates")
+        for date in created:  # in each date's history (and in KURSNET's next update)
+            log(date, "wagtail.create", user=request.user)
         count = len(created)
         messages.success(
             request,
