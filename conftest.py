@@ -103,7 +103,11 @@ def staff_roles(db):
     roles = importlib.import_module("enrolment.migrations.0002_editor_roles")
     grants = [
         importlib.import_module(f"courses.migrations.{name}")
-        for name in ("0008_staff_search_promotions", "0011_staff_provider_settings")
+        for name in (
+            "0008_staff_search_promotions",
+            "0011_staff_provider_settings",
+            "0013_staff_funding_programmes",
+        )
     ]
     # the permissions exist (post_migrate makes them again after a flush); the
     # migrations' own way of making them would unset the live apps' models modules

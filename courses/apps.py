@@ -9,11 +9,24 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from home.cache import watch
 
-        from .models import CourseDate, TargetGroup, Topic, Trade, Trainer
+        from .models import (
+            CourseDate,
+            FundingProgramme,
+            FundingSizeBand,
+            ProviderSettings,
+            TargetGroup,
+            Topic,
+            Trade,
+            Trainer,
+        )
 
         # what catalogue pages show besides the pages themselves (content version);
         # free seats are counted by queryset updates and always rendered live
         watch(Topic, TargetGroup, Trade, Trainer, CourseDate)
+        # the funding box of a course page evaluates the programmes and the provider's
+        # approvals (courses/funding.py)
+        watch(FundingProgramme, FundingSizeBand)
+        watch(ProviderSettings, on_create=False)
 
         # a course is found by the places of its dates: a saved or removed date
         # updates its course's search entry (dates are not saved with the page)

@@ -10,16 +10,19 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from home.images import get_or_create_image
 from home.models import HomePage, Partner
 
+from .funding_data import ensure_programmes
+from .funding_models import Qualification, Schedule
 from .models import (
     CourseDate,
     CourseFormat,
     CourseIndexPage,
     CoursePage,
+    ProviderSettings,
     TargetGroup,
     Topic,
     Trade,
@@ -441,6 +444,56 @@ COURSES = [
         "certificate": "Teilnahmebescheinigung",
         "dates": [(33, "riesa", 14, 18, 12, 2, {})],
     },
+    {
+        "slug": "meistervorbereitung-teil-iii-und-iv",
+        "title": "Meistervorbereitung Teil III und IV (berufsbegleitend)",
+        "teaser": (
+            "Betriebswirtschaft, Recht und Berufs- und Arbeitspädagogik für die Meisterprüfung: "
+            "abends und samstags in Riesa, 14 Monate neben der Arbeit."
+        ),
+        "topics": ["betriebsnachfolge"],
+        "target_groups": ["gesellen", "nachfolger"],
+        "trades": ["metall-elektro", "bau-ausbau", "holz"],
+        "trainers": ["Dr. Katrin Albrecht"],
+        "format": CourseFormat.PRESENCE,
+        "hours": "360",
+        "units": 480,
+        "price": "3490",
+        "funding": "Förderfähig mit Aufstiegs-BAföG: Zuschuss und Darlehen, Erlass bei Bestehen.",
+        "certificate": "Zulassung zur Meisterprüfung Teil III und IV vor der Handwerkskammer",
+        "page": {
+            "member_price": Decimal("3190"),
+            "qualification": Qualification.LEVEL_2,
+            "schedule": Schedule.PART_TIME,
+            "planned_months": 14,
+        },
+        "dates": [(60, "riesa", 17, 21, 20, 6, {"until_days": 480})],
+    },
+    {
+        "slug": "digitale-betriebsfuehrung-zertifikatslehrgang",
+        "title": "Digitale Betriebsführung – Zertifikatslehrgang",
+        "teaser": (
+            "Vom digitalen Büro bis zur Datensicherheit: 160 Stunden in fünf Monaten für "
+            "Beschäftigte, die im Betrieb die Digitalisierung voranbringen."
+        ),
+        "topics": ["digitalisierung"],
+        "target_groups": ["beschaeftigte", "gesellen"],
+        "trades": [],
+        "trainers": ["Jens Hoffmann"],
+        "format": CourseFormat.HYBRID,
+        "hours": "160",
+        "units": 213,
+        "price": "2480",
+        "funding": "Nach AZAV zugelassen: förderfähig nach § 82 SGB III über die Agentur für Arbeit.",
+        "certificate": "Zertifikat der Innovationsakademie Handwerk",
+        "page": {
+            "schedule": Schedule.PART_TIME,
+            "planned_months": 5,
+            "azav_course_number": "Demo-AZAV-2026-0815",
+            "azav_course_valid_until": datetime.date(2029, 12, 31),
+        },
+        "dates": [(45, "ba-riesa", 8, 16, 16, 3, {"until_days": 195})],
+    },
 ]
 
 
@@ -478,6 +531,8 @@ def build_dates(spec: list, today: datetime.date) -> list[CourseDate]:
         for _ in range(extra.get("sessions", 1) - 1):
             days_list.append(_workday(days_list[-1] + datetime.timedelta(days=1)))
         start = _aware(days_list[0], start_hour)
+        if "until_days" in extra:  # a course over months: its last day
+            days_list.append(_workday(today + datetime.timedelta(days=extra["until_days"])))
         date = CourseDate(
             start=start,
             end=_aware(days_list[-1], end_hour),
@@ -486,7 +541,7 @@ def build_dates(spec: list, today: datetime.date) -> list[CourseDate]:
             registration_deadline=start - datetime.timedelta(days=3),
             **{"is_online": False, **VENUES[venue]},
         )
-        if len(days_list) > 1:
+        if len(days_list) > 1 and "until_days" not in extra:
             date.sessions = [
                 (
                     "session",
@@ -605,6 +660,7 @@ def ensure_courses(catalogue, topics, groups, trades, trainers) -> list[CoursePa
                 funding_notes=data["funding"],
                 certificate=data["certificate"],
                 **CONTACT,
+                **data.get("page", {}),
             )
             page.topics = [topics[slug] for slug in data["topics"]]
             page.target_groups = [groups[slug] for slug in data["target_groups"]]
@@ -631,6 +687,21 @@ def wanted_occupancy() -> dict[tuple[str, int], int]:
     }
 
 
+def ensure_funding(site) -> None:
+    """The funding programmes, and the academy's approvals they ask for (filled only
+    where the provider settings are still empty)."""
+    ensure_programmes()
+    if site is None:
+        return
+    provider = ProviderSettings.for_site(site)
+    if not provider.quality_certificate and not provider.azav_certified:
+        provider.quality_certificate = "DIN EN ISO 9001 (Demo)"
+        provider.azav_certified = True
+        provider.azav_certifier = "Fachkundige Stelle (Demo)"
+        provider.azav_valid_until = timezone.localdate() + datetime.timedelta(days=730)
+        provider.save()
+
+
 def load(stdout=None) -> dict:
     home = HomePage.objects.first()
     if home is None:  # home.demo runs first; nothing to hang the catalogue on otherwise
@@ -639,6 +710,7 @@ def load(stdout=None) -> dict:
     trainers = ensure_trainers()
     catalogue = ensure_catalogue(Page.objects.get(pk=home.pk).specific)
     courses = ensure_courses(catalogue, topics, groups, trades, trainers)
+    ensure_funding(Site.objects.filter(is_default_site=True).first())
     if stdout is not None:
         stdout.write(f"Kurskatalog: {len(courses)} Kurse unter {catalogue.url_path}")
     return {"catalogue": catalogue, "courses": courses, "topics": topics, "trainers": trainers}

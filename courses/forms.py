@@ -82,3 +82,90 @@ class CourseCopyForm(CopyForm):
             "Termine."
         ),
     )
+
+
+class CostCalculatorForm(forms.Form):
+    """ "Was kostet mich der Kurs?": what a person knows about themselves, sent by GET
+    (short German names, so that the answer's address can be bookmarked)."""
+
+    termin = forms.TypedChoiceField(
+        label=gettext_lazy("Termin"),
+        required=False,
+        empty_value=None,
+        help_text=gettext_lazy("Ein Termin kann einen eigenen Preis haben."),
+    )
+    beschaeftigt = forms.ChoiceField(
+        label=gettext_lazy("Sind Sie angestellt?"),
+        choices=[
+            ("ja", gettext_lazy("Ja, ich bin in einem Betrieb angestellt")),
+            ("nein", gettext_lazy("Nein (selbstständig, Inhaber/in oder nicht beschäftigt)")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Bitte wählen Sie Ja oder Nein.")},
+    )
+    betrieb = forms.TypedChoiceField(
+        label=gettext_lazy("Wie viele Beschäftigte hat Ihr Betrieb?"),
+        choices=[
+            ("1", gettext_lazy("weniger als 50")),
+            ("50", gettext_lazy("50 bis 499")),
+            ("500", gettext_lazy("500 und mehr")),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("Nur wenn Sie angestellt sind."),
+    )
+    ab45 = forms.BooleanField(
+        label=gettext_lazy("Ich bin 45 Jahre oder älter oder schwerbehindert"), required=False
+    )
+    innung = forms.BooleanField(
+        label=gettext_lazy("Mein Betrieb ist Mitglied einer Innung"), required=False
+    )
+    pruefung = forms.BooleanField(
+        label=gettext_lazy("Ich will die Prüfung ablegen (z. B. die Meisterprüfung)"),
+        required=False,
+    )
+
+    def __init__(self, *args, dates=(), course=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils import formats, timezone
+
+        self.dates = {str(date.pk): date for date in dates}
+        self.fields["termin"].choices = [
+            ("", _("ohne bestimmten Termin (Kurspreis)")),
+            *(
+                (
+                    str(date.pk),
+                    formats.date_format(timezone.localtime(date.start), "d.m.Y")
+                    + (f", {date.location_text}" if date.location_text else ""),
+                )
+                for date in dates
+            ),
+        ]
+        self.fields["termin"].coerce = self.dates.get
+        if course is not None and not course.qualification:
+            # a course that prepares for no exam: the question would only confuse
+            del self.fields["pruefung"]
+        self.helper = _calculator_helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.setdefault("pruefung", False)
+        if cleaned.get("beschaeftigt") == "ja" and cleaned.get("betrieb") is None:
+            self.add_error(
+                "betrieb",
+                _("Bitte wählen Sie, wie viele Beschäftigte Ihr Betrieb hat."),
+            )
+        if cleaned.get("beschaeftigt") == "nein":
+            cleaned["betrieb"] = None
+        return cleaned
+
+
+def _calculator_helper():
+    from crispy_forms.helper import FormHelper
+
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper

@@ -43,6 +43,12 @@ from home.renditions import prefetch_renditions
 from home.visibility import public_pages
 
 from .forms import CourseCopyForm, CourseDateForm
+from .funding_models import (  # noqa: F401 – the programme models are registered here
+    FundingProgramme,
+    FundingSizeBand,
+    Qualification,
+    Schedule,
+)
 from .panels import CourseDatesPanel
 from .signals import booking_changed
 
@@ -326,6 +332,36 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
             "Vortrag, Infoabend oder Messeauftritt statt eines Kurses: erscheint nicht in KURSNET."
         ),
     )
+    # the facts funding rules ask for (courses/funding.py)
+    qualification = models.CharField(
+        _("Bereitet vor auf"),
+        max_length=20,
+        choices=Qualification.choices,
+        blank=True,
+        default=Qualification.NONE,
+    )
+    schedule = models.CharField(
+        _("Unterrichtsform"), max_length=20, choices=Schedule.choices, blank=True, default=""
+    )
+    planned_months = models.PositiveSmallIntegerField(
+        _("Geplante Dauer in Monaten"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "Vom ersten bis zum letzten Unterrichtstag eines Durchgangs, aufgerundet. "
+            "Danach prüft die Website die Fortbildungsdichte (z. B. beim Aufstiegs-BAföG)."
+        ),
+    )
+    azav_course_number = models.CharField(
+        _("AZAV-Maßnahmenummer"),
+        max_length=60,
+        blank=True,
+        help_text=_("Die Nummer der Maßnahmezulassung durch die fachkundige Stelle."),
+    )
+    azav_course_valid_until = models.DateField(
+        _("Maßnahmezulassung gültig bis"), null=True, blank=True
+    )
     certificate = models.CharField(
         _("Abschluss"),
         max_length=200,
@@ -434,6 +470,21 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
                 FieldPanel("flyer", help_text=_("Optional: ein PDF zum Herunterladen.")),
             ],
             heading=_("Rahmen"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("qualification"),
+                FieldRowPanel([FieldPanel("schedule"), FieldPanel("planned_months")]),
+                FieldRowPanel(
+                    [FieldPanel("azav_course_number"), FieldPanel("azav_course_valid_until")]
+                ),
+            ],
+            heading=_("Förderung"),
+            help_text=_(
+                "Daraus ermittelt die Website, welche Förderprogramme für den Kurs in Frage "
+                "kommen (Kurskatalog → Förderprogramme). Dauer und Unterrichtseinheiten "
+                "stehen unter „Rahmen“."
+            ),
         ),
         MultiFieldPanel(
             [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
@@ -578,6 +629,16 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
         date = get_object_or_404(CourseDate.objects.filter(course=self), pk=date_id)
         date.course = self
         return course_date_response(date, request)
+
+    @path("kosten/", name="cost_calculator")
+    def cost_calculator(self, request):
+        """ "Was kostet mich der Kurs?" – a GET form; its answer is bookmarkable."""
+        from .funding import cost_calculator_response
+
+        return cost_calculator_response(self, request)
+
+    def cost_calculator_url(self, request=None) -> str:
+        return (self.get_url(request) or "") + self.reverse_subpage("cost_calculator")
 
 
 class CourseDateQuerySet(models.QuerySet):

@@ -26,7 +26,15 @@ from home.admin_display import GermanViewSetMixin
 from staffauth.policy import role_accounts
 
 from .forms import TrainerForm, has_protected_rows
-from .models import CourseDate, CoursePage, TargetGroup, Topic, Trade, Trainer
+from .models import (
+    CourseDate,
+    CoursePage,
+    FundingProgramme,
+    TargetGroup,
+    Topic,
+    Trade,
+    Trainer,
+)
 from .panels import DATE_URL_NAMESPACE, date_url
 
 
@@ -59,6 +67,25 @@ class TradeViewSet(CatalogueSnippetViewSet):
     menu_label = _("Gewerkegruppen")
     list_display = ["name", "slug", "sort_order"]
     search_fields = ["name"]
+    ordering = ["sort_order", "name"]
+
+
+class FundingProgrammeViewSet(CatalogueSnippetViewSet):
+    """The funding programmes whose rules the course pages and the cost calculator
+    evaluate (courses/funding.py)."""
+
+    model = FundingProgramme
+    icon = "tasks"
+    menu_label = _("Förderprogramme")
+    url_prefix = "foerderprogramme"
+    list_display = [
+        "name",
+        "rule",
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        "as_of",
+    ]
+    list_filter = ["status", "rule"]
+    search_fields = ["name", "short_name"]
     ordering = ["sort_order", "name"]
 
 
@@ -283,7 +310,14 @@ class CourseDateViewSet(GermanViewSetMixin, SnippetViewSet):
 
 
 class CatalogueViewSetGroup(SnippetViewSetGroup):
-    items = (CourseDateViewSet, TopicViewSet, TargetGroupViewSet, TradeViewSet, TrainerViewSet)
+    items = (
+        CourseDateViewSet,
+        TopicViewSet,
+        TargetGroupViewSet,
+        TradeViewSet,
+        TrainerViewSet,
+        FundingProgrammeViewSet,
+    )
     menu_icon = "list-ul"
     menu_label = _("Kurskatalog")
     menu_name = "kurskatalog"

@@ -218,6 +218,19 @@ class StaffAddForm(StaffEnrolmentForm):
         return cleaned
 
 
+class EnrolmentInspectView(GermanInspectView):
+    """The enrolment, and what its course date costs the person (courses/funding.py)."""
+
+    template_name = "enrolment/admin/enrolment_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        from courses.funding import calculate_for_booking
+
+        context = super().get_context_data(**kwargs)
+        context["funding_calculation"] = calculate_for_booking(self.object.course_date)
+        return context
+
+
 # Staff correct a person's details, but not the address the bookings hang on.
 EDIT_FIELDS = [name for name in PERSON_FIELDS if name != "email"]
 
@@ -232,7 +245,7 @@ class EnrolmentViewSet(GermanViewSetMixin, ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     inspect_view_enabled = True
-    inspect_view_class = GermanInspectView
+    inspect_view_class = EnrolmentInspectView
     index_view_class = EnrolmentIndexView
     add_view_class = EnrolmentCreateView
     filterset_class = EnrolmentFilterSet

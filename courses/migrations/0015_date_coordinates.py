@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0012_course_information_event'),
+        ('courses', '0014_course_information_event'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0011_staff_provider_settings'),
+        ('courses', '0013_staff_funding_programmes'),
     ]
 
     operations = [
