@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from home.visibility import public_pages
 
+from .funding_models import Qualification, Schedule
 from .models import CourseDate, CourseFormat, CoursePage, ProviderSettings
 from .pricing import date_prices, split_gross, vat_note, vat_rate
 
@@ -61,6 +62,8 @@ FULL_TIME, PART_TIME = "1", "2"
 #: CONTACT_ROLE: 1 Ansprechpartner, 2 Gesamtansprechpartner
 CONTACT_ROLE, MAIN_CONTACT_ROLE = "1", "2"
 #: DURATION (Dauerklasse) by the number of calendar days a date spans
+#: CERTIFICATE_STATUS: 1 "zugelassen"
+AZAV_APPROVED = "1"
 DURATION_CLASSES = ((3, "1"), (7, "2"), (31, "3"), (92, "4"), (183, "5"), (366, "6"))
 DESCRIPTION_MAX = 30000
 
@@ -280,15 +283,29 @@ def instruction_form(course, date=None) -> str:
 
 
 def instruction_time(course) -> str:
-    """Full or part time: the course's own schedule where it states one (funding
-    facts), else part time – the academy's courses run beside the job."""
-    schedule = str(getattr(course, "schedule", "") or "").lower()
-    return FULL_TIME if schedule in ("vollzeit", "full_time", "fulltime") else PART_TIME
+    """Full or part time as the course states it; part time when it does not – the
+    academy's courses run beside the job."""
+    return FULL_TIME if course.schedule == Schedule.FULL_TIME else PART_TIME
 
 
 def degree_title(course) -> str:
-    """What the course ends with: the qualification it prepares for, else the certificate."""
-    return (getattr(course, "qualification", "") or course.certificate or "").strip()
+    """What the course ends with: the exam it prepares for, else its certificate."""
+    if course.qualification and course.qualification != Qualification.OTHER:
+        return str(course.get_qualification_display())
+    return course.certificate.strip()
+
+
+def _azav_certificate(education, course) -> None:
+    """The course's AZAV approval ("Maßnahmezulassung"), where it has one."""
+    if not course.azav_course_number:
+        return
+    certificate = _add(education, "CERTIFICATE")
+    _add(certificate, "CERTIFICATE_STATUS", AZAV_APPROVED)
+    _add(certificate, "CERTIFICATE_NUMBER", course.azav_course_number)
+    if course.azav_course_valid_until:
+        validity = _add(certificate, "CERT_VALIDITY")
+        _add(validity, "END_DATE", course.azav_course_valid_until.isoformat())
+    _add(certificate, "CERT_DESCRIPTION", _("Maßnahmezulassung nach AZAV"))
 
 
 def target_group_text(course) -> str:
@@ -507,6 +524,7 @@ def _offer(parent, course, provider: Provider, url: str) -> None:
     degree = degree_title(course)
     if degree:
         _add(_add(education, "DEGREE", type="0"), "DEGREE_TITLE", degree[:255])
+    _azav_certificate(education, course)
     _extended_info(education, course)
     module = _add(education, "MODULE_COURSE")
     units = teaching_units(course)

@@ -71,7 +71,14 @@ SEQUENCES = {
     ),
     "EDUCATION": (
         ["MODULE_COURSE"],
-        ["COURSE_ID", "DEGREE", "REGISTRATION_DATE", "EXTENDED_INFO", "MODULE_COURSE"],
+        [
+            "COURSE_ID",
+            "DEGREE",
+            "REGISTRATION_DATE",
+            "CERTIFICATE",
+            "EXTENDED_INFO",
+            "MODULE_COURSE",
+        ],
     ),
     "MODULE_COURSE": (
         [],
@@ -84,6 +91,10 @@ SEQUENCES = {
             "FLEXIBLE_START",
             "EXTENDED_INFO",
         ],
+    ),
+    "CERTIFICATE": (
+        [],
+        ["CERTIFICATE_STATUS", "CERTIFICATE_NUMBER", "CERT_VALIDITY", "CERT_DESCRIPTION"],
     ),
     "SERVICE_PRICE_DETAILS": (["SERVICE_PRICE"], ["SERVICE_PRICE", "REMARKS"]),
     "SERVICE_PRICE": (["PRICE_AMOUNT"], ["PRICE_AMOUNT", "PRICE_CURRENCY", "TAX"]),
@@ -269,6 +280,30 @@ def test_full_catalogue_describes_courses_and_dates(catalogue, provider, site):
     info = online_event.find("SERVICE_DETAILS/SERVICE_MODULE/EDUCATION/EXTENDED_INFO")
     assert info.find("INSTRUCTION_FORM").get("type") == "202"  # online seminar
     assert online_event.find(".//LOCATION") is None
+
+
+def test_funding_facts_name_degree_time_and_azav_approval(catalogue, provider, site):
+    until = timezone.localdate() + datetime.timedelta(days=400)
+    course = good_course(
+        catalogue,
+        qualification="level_2",
+        schedule="full_time",
+        azav_course_number="123/4567/89",
+        azav_course_valid_until=until,
+    )
+    date = CourseDateFactory(course=course)
+
+    found = services(parse(opencat.build_catalogue(site)))
+
+    education = found[f"kurs-{course.pk}"].find("SERVICE_DETAILS/SERVICE_MODULE/EDUCATION")
+    assert education.findtext("DEGREE/DEGREE_TITLE").startswith("Meisterprüfung HwO")
+    assert education.findtext("CERTIFICATE/CERTIFICATE_STATUS") == "1"
+    assert education.findtext("CERTIFICATE/CERTIFICATE_NUMBER") == "123/4567/89"
+    assert education.findtext("CERTIFICATE/CERT_VALIDITY/END_DATE") == until.isoformat()
+    event = found[f"termin-{date.pk}"]
+    info = event.find("SERVICE_DETAILS/SERVICE_MODULE/EDUCATION/EXTENDED_INFO")
+    assert info.find("INSTRUCTION_TIME").get("type") == "1"  # Vollzeit
+    assert info.findtext("EXTRA_OCCUPATIONAL") == "false"
 
 
 def test_courses_that_kursnet_does_not_take_are_named_with_the_reason(catalogue, provider, site):
