@@ -2,7 +2,15 @@
 date as a file (catalogue download, mail attachment), all upcoming dates as a
 subscribable feed, and a learner's personal feed. A date has the same UIDs
 everywhere (``termin-<id>[-<session>]@<host>``), so calendar apps never show it
-twice, and a cancelled date comes as STATUS:CANCELLED under the same UIDs."""
+twice, and a cancelled date comes as STATUS:CANCELLED under the same UIDs (the feeds
+keep it until it has passed, so subscribed calendars strike it).
+
+A date over several days becomes one VEVENT per course day rather than one event
+with RDATEs: the days often have different hours, which RDATE can only say as
+PERIOD values that Google Calendar and Outlook ignore, and one event per day shows
+each day's times and note in every app. Each event carries the course's address
+(LOCATION), the venue's coordinates where known (GEO) and the course's URL.
+"""
 
 import datetime
 import zoneinfo
@@ -38,9 +46,12 @@ def _calendar(name: str) -> Calendar:
 
 
 def location_text(date: CourseDate) -> str:
+    """ "Qualifizierungszentrum Riesa, Rostocker Straße 1, 01587 Riesa" (or "Online")."""
     if date.is_online:
         return _("Online")
-    return ", ".join(p for p in (date.venue_name, date.venue_address, date.city) if p)
+    street, postcode, city = date.address_parts()
+    place = " ".join(part for part in (postcode, city) if part)
+    return ", ".join(p for p in (date.venue_name, street, place) if p)
 
 
 def _local(value: datetime.datetime) -> datetime.datetime:
@@ -72,6 +83,8 @@ def events_for(date: CourseDate, course_url: str, stamp: datetime.datetime) -> l
         event.add("summary", summary)
         event.add("description", "\n".join(([note, ""] if note else []) + description).strip())
         event.add("location", location_text(date))
+        if date.latitude is not None and date.longitude is not None and not date.is_online:
+            event.add("geo", (float(date.latitude), float(date.longitude)))
         event.add("url", course_url)
         event.add("status", "CANCELLED" if date.is_cancelled else "CONFIRMED")
         event.add("sequence", 1 if date.is_cancelled else 0)

@@ -9,6 +9,8 @@ inside the transaction that changes the enrolments it counts; ``CourseDate.save`
 never writes it. This app never imports enrolment.
 """
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -323,6 +325,13 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
         help_text=_("Alle Preise sind Endpreise; bei 19 Prozent ist die Umsatzsteuer enthalten."),
     )
     funding_notes = models.TextField(_("Hinweise zur Förderung"), max_length=1000, blank=True)
+    is_information_event = models.BooleanField(
+        _("Informationsveranstaltung"),
+        default=False,
+        help_text=_(
+            "Vortrag, Infoabend oder Messeauftritt statt eines Kurses: erscheint nicht in KURSNET."
+        ),
+    )
     # the facts funding rules ask for (courses/funding.py)
     qualification = models.CharField(
         _("Bereitet vor auf"),
@@ -451,6 +460,7 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
         MultiFieldPanel(
             [
                 FieldPanel("format"),
+                FieldPanel("is_information_event"),
                 FieldRowPanel([FieldPanel("duration_hours"), FieldPanel("teaching_units")]),
                 FieldRowPanel([FieldPanel("price"), FieldPanel("member_price")]),
                 FieldRowPanel([FieldPanel("early_price"), FieldPanel("early_price_until")]),
@@ -595,9 +605,13 @@ class CoursePage(RoutablePageMixin, SeoMixin, Page):
         context.update(
             dates=dates,
             # what the structured data says of each date (its availability)
-            dates_state=tuple(
-                (d.pk, d.status, d.capacity, d.seats_confirmed, d.is_open_for_enrolment)
-                for d in dates
+            # (and the day: an early-booking price ends with it)
+            dates_state=(
+                timezone.localdate(),
+                *(
+                    (d.pk, d.status, d.capacity, d.seats_confirmed, d.is_open_for_enrolment)
+                    for d in dates
+                ),
             ),
             next_date=next((d for d in dates if d.is_open_for_enrolment), None),
             topic_list=SimpleLazyObject(lambda: self.taxonomy(request)["topics"]),
@@ -677,6 +691,11 @@ class SessionBlock(blocks.StructBlock):
         return value
 
 
+# "Rostocker Straße 1, 01587 Riesa": street, then a German postcode and the city
+POSTAL_ADDRESS = re.compile(r"^(?P<street>.+?)[,\s]+(?P<postcode>\d{5})\s+(?P<city>\S.*)$")
+POSTCODE_CITY = re.compile(r"^(?P<postcode>\d{5})\s+(?P<city>\S.*)$")
+
+
 class CourseDate(models.Model):
     """A "Termin": one run of a course with its own seats.
 
@@ -704,6 +723,24 @@ class CourseDate(models.Model):
     venue_address = models.CharField(_("Adresse"), max_length=250, blank=True)
     city = models.CharField(_("Stadt"), max_length=80, blank=True)
     is_online = models.BooleanField(_("Online-Termin"), default=False)
+    latitude = models.DecimalField(
+        _("Breitengrad"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Optional, z. B. 51.306400: Kalender-Apps zeigen den Ort dann auf der Karte."),
+    )
+    longitude = models.DecimalField(
+        _("Längengrad"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("Optional, z. B. 13.293300."),
+    )
     capacity = models.PositiveIntegerField(_("Plätze"), default=12)
     seats_confirmed = models.PositiveIntegerField(
         _("Belegte Plätze"),
@@ -764,6 +801,7 @@ class CourseDate(models.Model):
         FieldPanel("is_online"),
         FieldRowPanel([FieldPanel("venue_name"), FieldPanel("city")]),
         FieldPanel("venue_address"),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
         FieldRowPanel([FieldPanel("capacity"), FieldPanel("min_participants")]),
         FieldRowPanel([FieldPanel("price_override"), FieldPanel("member_price_override")]),
         FieldRowPanel(
@@ -939,6 +977,19 @@ class CourseDate(models.Model):
         if self.is_online:
             return str(_("Online"))
         return ", ".join(part for part in (self.venue_name, self.city) if part)
+
+    def address_parts(self) -> tuple[str, str, str]:
+        """(street, postcode, city) of the venue, read from its address ("Rostocker
+        Straße 1, 01587 Riesa"); the city field fills in what the address leaves out."""
+        street, postcode, city = self.venue_address.strip(), "", ""
+        match = POSTAL_ADDRESS.match(street)
+        if match:
+            street, postcode, city = match.group("street", "postcode", "city")
+        else:
+            found = POSTCODE_CITY.match(street)
+            if found:  # only "01587 Riesa"
+                street, postcode, city = "", found.group("postcode"), found.group("city")
+        return street.strip(" ,"), postcode, (city or self.city).strip()
 
     @property
     def is_multi_day(self) -> bool:

@@ -47,6 +47,7 @@ def register_catalogue_admin_urls():
             search_terms.SearchTermsView.as_view(results_only=True),
             name="courses_search_terms_results",
         ),
+        path("berichte/kursnet/", admin_views.KursnetExportView.as_view(), name="courses_kursnet"),
         path(
             "kurse/termine-importieren/beispiel.<str:fmt>",
             admin_views.ImportSampleView.as_view(),
@@ -89,6 +90,22 @@ def register_search_terms_menu_item():
         name="academy-search-terms",
         icon_name="search",
         order=1300,
+    )
+
+
+class KursnetMenuItem(MenuItem):
+    def is_shown(self, request):
+        return policy.may_export_kursnet(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_kursnet_menu_item():
+    return KursnetMenuItem(
+        _("KURSNET-Export"),
+        reverse("courses_kursnet"),
+        name="academy-kursnet",
+        icon_name="download",
+        order=1310,
     )
 
 

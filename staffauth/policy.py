@@ -71,6 +71,12 @@ def may_manage_trainer_accounts(user) -> bool:
     return is_academy_staff(user)
 
 
+def may_export_kursnet(user) -> bool:
+    """Download the catalogue for KURSNET (the Federal Employment Agency's course
+    database): academy staff only."""
+    return is_academy_staff(user)
+
+
 #: Whoever may promote search results may also read what people searched for.
 SEARCH_PROMOTION_PERMISSION = "wagtailsearchpromotions.change_searchpromotion"
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
-from courses.jsonld import course_data, jsonld_script
+from courses.jsonld import catalogue_data, course_data, jsonld_script
 from courses.models import CourseDate, CourseIndexPage, Topic
 from home.visibility import public_pages
 
@@ -49,8 +49,22 @@ def course_jsonld(context):
     """schema.org Course data of the course page in context, as a JSON-LD script."""
     page = context["page"]
     dates = context.get("dates", [])
-    data = course_data(page, dates, context.get("trainer_list", []), context["request"])
+    data = course_data(
+        page,
+        dates,
+        context.get("trainer_list", []),
+        context["request"],
+    )
     return jsonld_script(data)
+
+
+@register.simple_tag(takes_context=True)
+def catalogue_jsonld(context):
+    """The courses listed on this catalogue page as a schema.org ItemList."""
+    courses = context.get("courses") or []
+    page_obj = context.get("page_obj")
+    first = page_obj.start_index() if page_obj is not None else 1
+    return jsonld_script(catalogue_data(courses, context["request"], first))
 
 
 @register.filter

@@ -141,3 +141,84 @@ def test_download_name_spells_out_umlauts(client, catalogue):
     assert response["Content-Disposition"] == (
         'attachment; filename="foerdermittel-fuer-baeckereien-groesse-2099-07-01.ics"'
     )
+
+
+def test_feed_carries_address_geo_url_and_keeps_cancelled_dates(client, catalogue):
+    course = CoursePageFactory(parent=catalogue, title="Aufmaß mit dem Tablet")
+    here = CourseDateFactory(
+        course=course,
+        start=in_days(12, 9),
+        end=in_days(12, 16),
+        venue_name="Qualifizierungszentrum Riesa",
+        venue_address="Rostocker Straße 1, 01587 Riesa",
+        city="Riesa",
+        latitude="51.306412",
+        longitude="13.293310",
+    )
+    cancelled = CourseDateFactory(course=course, start=in_days(22, 9), end=in_days(22, 16))
+    CourseDate.objects.filter(pk=cancelled.pk).update(
+        status=CourseDate.Status.CANCELLED, cancellation_reason="Zu wenige Anmeldungen"
+    )
+    online = CourseDateFactory(
+        course=course, start=in_days(30, 17), end=in_days(30, 19), is_online=True
+    )
+
+    found = {str(e["UID"]).split("@")[0]: e for e in events(parse(client.get("/kurse/kalender/")))}
+
+    event = found[f"termin-{here.pk}"]
+    assert str(event["LOCATION"]) == "Qualifizierungszentrum Riesa, Rostocker Straße 1, 01587 Riesa"
+    assert (event["GEO"].latitude, event["GEO"].longitude) == (51.306412, 13.29331)
+    assert str(event["URL"]) == course.get_full_url()
+    assert str(event["STATUS"]) == "CONFIRMED"
+    gone = found[f"termin-{cancelled.pk}"]  # still there, so subscribed calendars strike it
+    assert str(gone["STATUS"]) == "CANCELLED"
+    assert "Zu wenige Anmeldungen" in str(gone["DESCRIPTION"])
+    assert str(found[f"termin-{online.pk}"]["LOCATION"]) == "Online"
+    assert "GEO" not in found[f"termin-{online.pk}"]
+
+
+def test_every_calendar_of_the_site_uses_the_same_uids(client, catalogue):
+    """Catalogue feed, the .ics download, the confirmation mail's attachment and the
+    learner's personal feed name a date (and each of its days) alike."""
+    import base64
+
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from enrolment import services
+    from enrolment.models import OutgoingMail
+    from learning.models import LearnerCalendar
+    from tests.enrolment.builders import person
+
+    course = CoursePageFactory(parent=catalogue, title="Betriebsübergabe planen")
+    first, second = in_days(15).date(), in_days(16).date()
+    date = CourseDateFactory(
+        course=course,
+        start=in_days(15, 9),
+        end=in_days(16, 13),
+        sessions=[
+            ("session", {"date": first, "start_time": "09:00", "end_time": "16:00"}),
+            ("session", {"date": second, "start_time": "09:00", "end_time": "13:00"}),
+        ],
+    )
+    outcome = services.request_enrolment(date.pk, person(1))
+    services.confirm(outcome.enrolment.pk)
+    user = get_user_model().objects.get(username="person1@example.org")
+    secret = LearnerCalendar.objects.create(user=user).secret
+
+    def uids(calendar):
+        return sorted(str(e["UID"]) for e in events(calendar))
+
+    download = uids(parse(client.get(f"{course.url}termin/{date.pk}/kalender/")))
+    feed = [
+        uid
+        for uid in uids(parse(client.get("/kurse/kalender/")))
+        if uid.startswith(f"termin-{date.pk}-")
+    ]
+    personal = uids(parse(client.get(reverse("learner:calendar", args=[secret]))))
+    mail = OutgoingMail.objects.filter(kind="confirmed").latest("pk")
+    attachment = Calendar.from_ical(base64.b64decode(mail.attachments[0]["content"]))
+
+    assert len(download) == 2
+    assert download[0].startswith(f"termin-{date.pk}-1@")
+    assert download == feed == personal == uids(attachment)

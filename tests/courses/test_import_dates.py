@@ -75,6 +75,10 @@ def test_valid_csv_preview_then_create(client, editor, course):
     assert first.price_override == Decimal("49.00")
     assert second.is_online and second.price_override is None
     assert second.start == local(2030, 4, 20, 10)
+    # in each date's history, so the next KURSNET update carries them
+    from courses.opencat import changes_since
+
+    assert changes_since(local(2020, 1, 1, 0)).dates == {first.pk, second.pk}
 
     # the course's revision knows the new dates: publishing it keeps them
     page = CoursePage.objects.get(pk=course.pk)
