@@ -5,8 +5,9 @@ Builds the demo site (``load_demo``) into a database of its own under var/lighth
 makes its image renditions and collects the static files as a deploy does, and serves it
 with gunicorn and the production settings (DEBUG off, WhiteNoise, the page cache, Redis on
 ``LIGHTHOUSE_REDIS_URL`` when it answers, else a cache on disk) on 127.0.0.1 – the same
-server start-up as the benchmark's (bench/run.py). The page's requests come as from the
-TLS-terminating load balancer (``X-Forwarded-Proto: https``), and nothing is redirected to
+server start-up as the benchmark's (bench/run.py) – plus the compression that the load
+balancer adds in production (bench/lighthouse_settings.py). The page's requests come as
+from that load balancer (``X-Forwarded-Proto: https``), and nothing is redirected to
 https (there is no load balancer here to answer it).
 
 Then Lighthouse (npm, pinned in package.json) audits five pages – home, the catalogue, a
@@ -85,7 +86,8 @@ def lighthouse_env(port: int, database: str, redis: bool) -> dict:
     env = dict(os.environ)
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "academy.settings.production",
+            # production, and the load balancer's compression (bench/lighthouse_settings.py)
+            "DJANGO_SETTINGS_MODULE": "bench.lighthouse_settings",
             "DATABASE_URL": POSTGRES_URL
             if database == "postgres"
             else f"sqlite:///{data / 'lighthouse.sqlite3'}",
