@@ -292,7 +292,7 @@ def run(args) -> int:
             return 2
         urls = [(name, path) for name, path in urls if name in wanted]
 
-    rows = []
+    rows, loads, benchmarks = [], [], []
     with our_server("lighthouse", env, args.port, args.workers) as server:
         print(
             f"Serving on {server.url('/')} ({'Redis' if redis else 'cache on disk'}); "
@@ -302,14 +302,16 @@ def run(args) -> int:
         )
         for name, path in urls:
             runs = []
-            # each worker has served the page before, and the page cache holds it, as on
-            # a server that has been up a while (the cold path is the benchmark's part)
-            for _ in range(2 * args.workers):
-                check_status(server, [(name, path)], "before its audit")
             for run_no in range(args.runs):
+                # each worker has served the page before, and the page cache holds it, as
+                # on a server that has been up a while (the cold path is the benchmark's)
+                for _ in range(2 * args.workers):
+                    check_status(server, [(name, path)], "before its audit")
                 suffix = f"-{run_no + 1}" if args.runs > 1 else ""
+                loads.append(os.getloadavg()[0])
                 report = audit(server.url(path), OUT_DIR / f"{name}{suffix}", args.preset)
                 runs.append({"scores": scores(report), "failing": failing_audits(report)})
+                benchmarks.append(report.get("environment", {}).get("benchmarkIndex") or 0)
             median = {
                 key: None
                 if any(run["scores"][key] is None for run in runs)
@@ -342,6 +344,19 @@ def run(args) -> int:
                 f"  {item['category']:<15}{item['id']:<34}{item['score']:<6.2f}{item['display']}"
                 for item in row["failing"]
             ]
+    cores = os.cpu_count() or 1
+    output += [
+        "",
+        f"Machine: load average {min(loads):.1f}–{max(loads):.1f} on {cores} cores when the "
+        f"audits started, Lighthouse's benchmark index {min(benchmarks):.0f}–"
+        f"{max(benchmarks):.0f}.",
+    ]
+    if max(loads) > cores:
+        output.append(
+            "WARNING: the machine was busy. Simulated throttling multiplies the CPU time "
+            "Chromium took, so performance scores (total blocking time above all) come out "
+            "lower than on a quiet machine: run again when it is quiet, or with more --runs."
+        )
     print("\n".join(output))
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -357,6 +372,8 @@ def run(args) -> int:
         "database": args.database,
         "cache": "redis" if redis else "file",
         "min": args.min,
+        "load_average": [min(loads), max(loads)],
+        "benchmark_index": [min(benchmarks), max(benchmarks)],
         "pages": rows,
         "table": output,
     }
