@@ -280,6 +280,8 @@ def main() -> int:
 
 def run(args) -> int:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
+    for old_report in OUT_DIR.glob("*.report.*"):  # an earlier run's pages are not this one's
+        old_report.unlink()
     redis = not args.no_redis and redis_answers(REDIS_URL)
     env = lighthouse_env(args.port, args.database, redis)
     build_site(env, args.database)
