@@ -13,7 +13,7 @@ ASSETS := static/build/site.css
 SCSS := $(wildcard static/scss/*.scss)
 SASS := node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps --silence-deprecation=import
 
-.PHONY: help install assets run test test-postgres lint format messages bench clean
+.PHONY: help install assets run test test-postgres lint format messages bench lighthouse clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-15s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ test-postgres: install ## The same suite on PostgreSQL (DATABASE_URL, default $(
 bench: install ## Performance benchmark: cold, warm and cached servers (gunicorn, production settings), wrk; writes var/bench/ (BENCH_ARGS="--database postgres --peer DIR")
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+lighthouse: install ## Lighthouse (phone profile) on five pages of the demo site under production settings; writes var/lighthouse/, fails below LIGHTHOUSE_MIN (100) (LIGHTHOUSE_ARGS="--runs 3")
+	LIGHTHOUSE_MIN=$${LIGHTHOUSE_MIN:-100} CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python -m bench.lighthouse $(LIGHTHOUSE_ARGS)
 
 clean: ## Remove generated files (venv, node_modules, build output, var/)
 	rm -rf $(VENV) node_modules static/build static_collected var
