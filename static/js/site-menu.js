@@ -18,6 +18,7 @@
     details.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && details.open && !wide.matches) {
         details.open = false;
+        sync();
         summary.focus();
       }
     });
