@@ -80,7 +80,7 @@ def breadcrumbs(context):
     request = context.get("request")
     ancestors = _ancestors(page, root)
     items = [
-        (_("Start") if position == 0 else ancestor.title, ancestor.get_full_url(request))
+        (_("Startseite") if position == 0 else ancestor.title, ancestor.get_full_url(request))
         for position, ancestor in enumerate(ancestors)
     ]
     items.append((page.title, page.get_full_url(request)))

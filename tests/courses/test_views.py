@@ -97,7 +97,6 @@ def test_course_page_shows_fields_and_dates_the_german_way(client, course):
         "Laptop",
         "290 €",
         "16 Stunden",
-        "21 Unterrichtseinheiten",
         "Azubis zahlen die Hälfte.",
         "Zertifikat Additive Fertigung",
         "Tom Tischler",
@@ -107,6 +106,8 @@ def test_course_page_shows_fields_and_dates_the_german_way(client, course):
         assert text in html, text
     text = re.sub(r"<[^>]+>", "", html)
     assert "Di., 13.01.2099, 09:00–16:00 Uhr" in text
+    assert "16 Stunden, 21 UE" in text  # "Auf einen Blick"
+    assert 'title="Unterrichtseinheiten zu 45 Minuten"' in html
     assert "noch 3 Plätze" in html
     assert f'href="{reverse("enrolment:enrol", args=[date.pk])}"' in html
     assert f'href="{course.url}termin/{date.pk}/kalender/"' in html

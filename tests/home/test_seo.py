@@ -145,7 +145,7 @@ def test_breadcrumbs_are_a_breadcrumb_list(client, article):
     (data,) = head(client, article.url).ld("BreadcrumbList")
 
     assert [(item["position"], item["name"], item["item"]) for item in data["itemListElement"]] == [
-        (1, "Start", "http://localhost/"),
+        (1, "Startseite", "http://localhost/"),
         (2, "Aktuelles", "http://localhost/aktuelles/"),
         (3, "Innovationskonferenz in Riesa", article.full_url),
     ]
