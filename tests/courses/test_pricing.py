@@ -104,3 +104,25 @@ def test_vat_split_and_wording(treatment, rate, gross, net, vat, wording):
     assert vat_rate(course) == rate
     assert split_gross(gross, rate) == (net, vat)
     assert wording in vat_note(course)
+
+
+@pytest.mark.django_db
+def test_the_course_page_names_member_and_early_prices_under_the_title(client, catalogue):
+    from tests.factories import CourseDateFactory, CoursePageFactory
+
+    course = CoursePageFactory(
+        parent=catalogue,
+        price=D("200"),
+        member_price=D("150"),
+        early_price=D("170"),
+        early_price_until=UNTIL,
+    )
+    CourseDateFactory(course=course)
+
+    html = client.get(course.url).content.decode()
+    glance = html[html.index('class="course-glance"') :]
+    glance = glance[: glance.index("</section>")]
+
+    assert "200 €" in glance
+    assert "Innungsmitglieder: 150 €" in glance
+    assert "Frühbucher bis 15.03.2027: 170 €" in glance
