@@ -54,7 +54,16 @@ def pending_lifetime() -> timedelta:
 class Guild(models.Model):
     """An Innung of the Kreishandwerkerschaft: its member businesses pay the member price."""
 
-    name = models.CharField(_("Name"), max_length=160, unique=True)
+    name = models.CharField(
+        _("Name"),
+        max_length=160,
+        unique=True,
+        help_text=_(
+            "Die Liste pflegt die Redaktion: Angelegt sind die Innungen der "
+            "Kreishandwerkerschaft Region Meißen. Wer bucht, wählt hier seine Innung "
+            "und zahlt den Mitgliedspreis."
+        ),
+    )
     sort_order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
     class Meta:
