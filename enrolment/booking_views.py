@@ -6,6 +6,7 @@ changes anything; only the buttons' POSTs act, and acting twice is harmless."""
 from datetime import timedelta
 from decimal import Decimal
 
+from django.forms.utils import ErrorDict
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -90,13 +91,14 @@ def book(request, date_id):
     )
     status = 200
     if request.method == "POST" and "add_person" in request.POST:
+        # nothing is checked yet: the same page with one more row, all typed kept
         form = BookerForm(request.POST, **form_kwargs)
-        form.errors.clear()  # nothing is checked yet: just one more row
+        form._errors = ErrorDict()
         formset = _formset(_with_one_more_row(request.POST))
         formset._errors = []
         formset._non_form_errors = formset.error_class()
         for row in formset.forms:
-            row._errors = row.error_class()
+            row._errors = ErrorDict()
         context["added_row"] = True
     elif request.method == "POST":
         form = BookerForm(request.POST, **form_kwargs)
@@ -222,7 +224,7 @@ def booking_confirm(request, token):
     booking = _booking_from_token(token, tokens.BOOKING_CONFIRM)
     pending = booking.enrolments.filter(status=Enrolment.Status.PENDING).count()
     free = max(booking.course_date.free_seats, 0)
-    choice_form = ChoiceForm(request.POST or None)
+    choice_form = ChoiceForm(request.POST if request.method == "POST" else None)
     choice_form.fields["choice"].choices = [
         (
             bookings.SPLIT,
@@ -320,7 +322,7 @@ def booking_swap(request, token, enrolment_id):
         and person.status in (Enrolment.Status.CONFIRMED, Enrolment.Status.WAITLISTED)
     )
     context["allowed"] = allowed
-    form = SubstituteForm(request.POST or None)
+    form = SubstituteForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and allowed:
         if form.is_valid():

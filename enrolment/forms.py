@@ -486,6 +486,7 @@ class ParticipantForm(forms.Form):
         label=_("Rolle im Betrieb"),
         choices=Enrolment.Role.choices,
         initial=Enrolment.Role.APPRENTICE,
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):
@@ -514,10 +515,13 @@ class ParticipantForm(forms.Form):
             raise forms.ValidationError(self.fields["email"].error_messages["invalid"])
         return value
 
+    def clean_role(self):
+        return self.cleaned_data.get("role") or Enrolment.Role.APPRENTICE
+
 
 class BaseParticipantFormSet(forms.BaseFormSet):
     def clean(self):
-        if any(self.errors):
+        if not self.management_form.is_valid() or any(self.errors):
             return
         people = [
             form.cleaned_data
