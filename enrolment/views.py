@@ -102,9 +102,12 @@ def enrol(request, date_id):
     if reason:
         context.update(reason=reason, contact=_contact(course_date, request))
         return render(request, "enrolment/closed.html", context)
+    from .bookings import needs_withdrawal_consent
+
     form_kwargs = {
         "priced": bool(course_date.effective_price),
         "privacy_url": _privacy_url(request),
+        "consent_needed": needs_withdrawal_consent(course_date),
     }
     learner = request.user if policy.may_sign_in_by_link(request.user) else None
     context.update(learner=learner, waitlist_place=_waitlist_place(course_date))

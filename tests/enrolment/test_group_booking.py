@@ -402,3 +402,19 @@ def test_no_consent_is_needed_when_the_date_starts_after_the_withdrawal_period()
     now = timezone.now()
     # 14 calendar days before the first day is still within the period
     assert bookings.needs_withdrawal_consent(date, now + datetime.timedelta(days=1))
+
+
+def test_go_no_go_lists_dates_whose_decision_day_is_near(settings):
+    from enrolment import dashboard
+
+    settings.ENROLMENT_GO_NO_GO_DAYS = 7
+    # starts in 20 days: outside the 7-day window, but the decision (14 days before,
+    # the academy's terms) is due in 6 days
+    soon_to_decide = course_date(days=20, min_participants=3)
+    far = course_date(days=40, min_participants=3)
+    assert list(dashboard.below_minimum()) == [soon_to_decide]
+    decision = dashboard.decision_dates([soon_to_decide])[soon_to_decide.pk]
+    assert decision == terms.local_day(soon_to_decide.start) - datetime.timedelta(days=14)
+    # a course with its own terms decides 30 days ahead: the far date is due too
+    CourseBookingTerms.objects.create(course=far.course, decision_days=35)
+    assert list(dashboard.below_minimum()) == [soon_to_decide, far]
