@@ -266,7 +266,9 @@ def cancel(request, token):
         enrolment = _enrolment_from_token(token, tokens.CANCEL)
     except LinkExpired as error:
         return _link_expired(request, error)
-    if request.method == "POST" and services.can_cancel(enrolment):
+    booking = enrolment.booking
+    booked_by_other = booking is not None and booking.email != enrolment.email
+    if request.method == "POST" and services.can_cancel(enrolment) and not booked_by_other:
         try:
             services.cancel(enrolment.pk)
         except Enrolment.DoesNotExist:  # deleted by staff a moment ago
@@ -274,7 +276,12 @@ def cancel(request, token):
         waitlisted = enrolment.status == Enrolment.Status.WAITLISTED
         return redirect(request.path + ("?warteliste=1" if waitlisted else ""))
     context = _state_context(enrolment, request)
-    context["can_cancel"] = services.can_cancel(enrolment)
+    context["can_cancel"] = services.can_cancel(enrolment) and not booked_by_other
+    context["booked_by_other"] = booked_by_other
+    if enrolment.status == Enrolment.Status.CONFIRMED and booking is not None:
+        from .bookings import cancellation_fee
+
+        context["fee"] = cancellation_fee(enrolment)
     context["was_waitlisted"] = request.GET.get("warteliste") == "1"
     context["deadline"] = services.cancellation_deadline(enrolment.course_date)
     context["started"] = enrolment.course_date.start <= timezone.now()

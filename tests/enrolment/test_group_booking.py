@@ -418,3 +418,19 @@ def test_go_no_go_lists_dates_whose_decision_day_is_near(settings):
     # a course with its own terms decides 30 days ahead: the far date is due too
     CourseBookingTerms.objects.create(course=far.course, decision_days=35)
     assert list(dashboard.below_minimum()) == [soon_to_decide, far]
+
+
+def test_the_demo_has_two_guild_member_businesses_with_bookings():
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    demo = Booking.objects.filter(guild__isnull=False).order_by("pk")
+    assert demo.count() == 2
+    three, without = demo
+    assert three.status == without.status == "confirmed"
+    assert three.enrolments.filter(status="confirmed", role="apprentice").count() == 3
+    assert set(without.enrolments.values_list("email", flat=True)) == {""}
+    for booking in demo:
+        date = booking.course_date
+        assert date.seats_confirmed == date.enrolments.holding_seats().count()

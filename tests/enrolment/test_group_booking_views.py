@@ -334,3 +334,44 @@ def test_the_single_form_asks_a_private_person_for_the_consent_within_the_period
     other = priced_date(days=10)
     data2 = dict(data, billing="company", email="firma@example.org")
     assert post(reverse("enrolment:enrol", args=[other.pk]), data2).status_code == 302
+
+
+def test_the_learner_area_shows_the_booker_their_bookings_and_participants_who_booked(
+    client, post, django_user_model
+):
+    date = priced_date(capacity=5)
+    booking = _confirmed_booking(post, date)
+    booker = django_user_model.objects.create_user("buero@tischlerei-meister.de")
+    client.force_login(booker)
+    html = client.get(reverse("learner:home")).content.decode()
+    assert "Meine Buchungen für mehrere Personen" in html
+    assert tokens.manage_path(booking) in html
+    # an apprentice with an address sees the date, but cancels through the booker
+    apprentice = booking.enrolments.get(email="azubi1@example.org")
+    client.force_login(django_user_model.objects.get(username="azubi1@example.org"))
+    html = client.get(reverse("learner:home")).content.decode()
+    assert date.course.title in html
+    assert "Gebucht von Tischlerei Meister GmbH" in html
+    assert tokens.cancel_url(apprentice).split("example.org")[1] not in html
+    cancel = tokens.cancel_url(apprentice).split("example.org")[1]
+    assert "Absagen kann nur, wer gebucht hat" in client.get(cancel).content.decode()
+    post(cancel)
+    apprentice.refresh_from_db()
+    assert apprentice.status == "confirmed"
+
+
+def test_the_single_cancel_page_shows_the_fee_before(client, post):
+    from tests.enrolment.builders import person
+
+    date = priced_date(days=10)
+    enrolment = services_enrol(date, person(1, billing="company"))
+    cancel = tokens.cancel_url(enrolment).split("example.org")[1]
+    html = client.get(cancel).content.decode()
+    assert "Stornogebühr von 100,00 €" in html
+
+
+def services_enrol(date, data):
+    from enrolment import services
+
+    enrolment = services.request_enrolment(date.pk, data).enrolment
+    return services.confirm(enrolment.pk).enrolment
