@@ -93,6 +93,8 @@ class EnrolmentDataForm(forms.ModelForm):
 
     def __init__(self, *args, priced=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # only people booked by someone else may go without an address of their own
+        self.fields["email"].required = True
         self.fields["salutation"].choices = list(Enrolment.Salutation.choices)
         self.fields["salutation"].required = False
         self.fields["role"].choices = list(Enrolment.Role.choices)
