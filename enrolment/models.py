@@ -488,3 +488,13 @@ class OutgoingMail(models.Model):
 
     def get_kind_display(self) -> str:
         return str(MAIL_KINDS.get(self.kind, self.kind))
+
+
+# Invoices for bookings live in a module of their own (``enrolment.invoicing`` makes them).
+from .invoice_models import (  # noqa: E402, F401
+    ImmutableInvoiceError,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    InvoiceSettings,
+)
