@@ -172,3 +172,15 @@ def name_promoted_after_date_edit(request, instance):
     """The date editor's save may move people up (``signals.date_saved``): name them."""
     if isinstance(instance, CourseDate):
         admin_views.announce_promoted(request, getattr(instance, "promoted_on_save", []))
+
+
+@hooks.register("register_log_actions")
+def register_invoice_log_actions(actions):
+    actions.register_action(
+        "enrolment.invoice_paid", _("Als bezahlt markiert"), _("Rechnung als bezahlt markiert")
+    )
+    actions.register_action(
+        "enrolment.invoice_reminder",
+        _("Zahlungserinnerung verschickt"),
+        _("Zahlungserinnerung zur Rechnung verschickt"),
+    )

@@ -31,7 +31,10 @@ BILLING = {
 
 
 def academy_settings(**billing):
-    build_site()
+    """The academy's contact and billing data on the current default site (the course
+    builders make the site anew, so bookings apply them again)."""
+    if not Site.objects.filter(is_default_site=True).exists():
+        build_site()
     site = Site.objects.get(is_default_site=True)
     contact = SiteSettings.for_site(site)
     for name, value in ACADEMY.items():
@@ -60,6 +63,7 @@ def booking(
 ) -> Booking:
     """A confirmed booking whose participants hold seats (numbered from ``start``)."""
     date = date or course_date(paid_course(unit_price), capacity=20)
+    academy_settings()
     values = {
         "course_date": date,
         "status": Booking.Status.CONFIRMED,

@@ -231,11 +231,10 @@ def test_the_pdf_names_every_fact_paragraph_14_asks_for():
     assert "B-2026-17" in flat
 
 
-def test_the_pdf_keeps_the_academy_data_of_the_day_it_was_issued(academy):
+def test_the_pdf_keeps_the_academy_data_of_the_day_it_was_issued():
     order = booking(participants=1)
     confirm(order)
-    academy.iban = "DE02120300000000202051"
-    academy.save()
+    academy_settings(iban="DE02120300000000202051")
     text = pdf_text(render_invoice_pdf(Invoice.objects.get()))
     assert "DE89 3704 0044 0532 0130 00" in text
 
