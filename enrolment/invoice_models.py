@@ -282,7 +282,15 @@ class Invoice(models.Model):
             .annotate(net=Sum("net"), vat=Sum("vat"))
             .order_by("vat_rate")
         )
-        return [(row["vat_rate"], row["net"], row["vat"]) for row in rows]
+        cent = Decimal("0.01")
+        return [
+            (
+                Decimal(row["vat_rate"]),
+                Decimal(row["net"]).quantize(cent),
+                Decimal(row["vat"]).quantize(cent),
+            )
+            for row in rows
+        ]
 
     def credited(self) -> Decimal:
         """What the credit notes of this invoice give back (a positive amount)."""
