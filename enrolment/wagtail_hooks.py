@@ -9,11 +9,13 @@ from wagtail.permissions import register_permission_policy
 from courses.models import CourseDate, CoursePage
 
 from . import admin_views, dashboard, reports
-from .models import Enrolment, OutgoingMail
+from .invoice_admin import INVOICE_POLICY
+from .models import Enrolment, Invoice, OutgoingMail
 from .viewsets import ENROLMENT_POLICY, OUTBOX_POLICY, EnrolmentGroup
 
 register_permission_policy(OutgoingMail, OUTBOX_POLICY, exact_class=True)
 register_permission_policy(Enrolment, ENROLMENT_POLICY, exact_class=True)
+register_permission_policy(Invoice, INVOICE_POLICY, exact_class=True)
 
 
 @hooks.register("register_admin_viewset")
