@@ -86,9 +86,7 @@ def booking(
     result = Booking.objects.create(**values)
     for n in range(start, start + participants):
         enrolment = confirmed(date, n)
-        Enrolment.objects.filter(pk=enrolment.pk).update(
-            booking=result, price=Decimal(unit_price)
-        )
+        Enrolment.objects.filter(pk=enrolment.pk).update(booking=result, price=Decimal(unit_price))
     return result
 
 
