@@ -14,6 +14,9 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
 
 
 class EnrolmentQuerySet(models.QuerySet):
@@ -51,7 +54,16 @@ def pending_lifetime() -> timedelta:
 class Guild(models.Model):
     """An Innung of the Kreishandwerkerschaft: its member businesses pay the member price."""
 
-    name = models.CharField(_("Name"), max_length=160, unique=True)
+    name = models.CharField(
+        _("Name"),
+        max_length=160,
+        unique=True,
+        help_text=_(
+            "Die Liste pflegt die Redaktion: Angelegt sind die Innungen der "
+            "Kreishandwerkerschaft Region Meißen. Wer bucht, wählt hier seine Innung "
+            "und zahlt den Mitgliedspreis."
+        ),
+    )
     sort_order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
     class Meta:
@@ -140,6 +152,14 @@ class Booking(models.Model):
         _("Umsatzsteuersatz in Prozent"), max_digits=4, decimal_places=2, default=Decimal("0")
     )
 
+    keep_together = models.BooleanField(
+        _("Nur gemeinsam nachrücken"),
+        default=False,
+        help_text=_(
+            "Die buchende Person wollte alle zusammen auf die Warteliste: sie rücken nur "
+            "gemeinsam nach, wenn für alle Platz ist."
+        ),
+    )
     privacy_version = models.CharField(_("Version des Datenschutzhinweises"), max_length=40)
     terms_version = models.CharField(
         _("Version der Buchungsbedingungen"), max_length=40, blank=True
@@ -442,6 +462,10 @@ MAIL_KINDS = {
     "reminder": _("Erinnerung an den Termin"),
     "waitlist_closed": _("Kein Platz frei geworden"),
     "learner_signin": _("Anmeldelink für den Lernbereich"),
+    "booking_confirm_request": _("Bitte um Bestätigung der Buchung"),
+    "booking_confirmed": _("Buchungsbestätigung"),
+    "booking_changed": _("Änderung der Buchung"),
+    "booking_cancelled": _("Stornierung (Buchung)"),
 }
 
 
@@ -468,6 +492,14 @@ class OutgoingMail(models.Model):
         on_delete=models.SET_NULL,
         related_name="mails",
     )
+    booking = models.ForeignKey(
+        Booking,
+        verbose_name=_("Buchung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mails",
+    )
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -488,6 +520,141 @@ class OutgoingMail(models.Model):
 
     def get_kind_display(self) -> str:
         return str(MAIL_KINDS.get(self.kind, self.kind))
+
+
+# Booking terms ("Buchungsbedingungen"): the academy's defaults in a site setting,
+# a course's own terms in a snippet that points to the course (courses knows nothing
+# of them). enrolment.terms reads them and computes fees.
+
+
+def _fee_stage_block():
+    return blocks.StructBlock(
+        [
+            (
+                "days",
+                blocks.IntegerBlock(
+                    label=_("ab … Tagen vor Beginn"),
+                    min_value=0,
+                    max_value=365,
+                    help_text=_("z. B. 14: gilt ab dem 14. Kalendertag vor dem ersten Kurstag"),
+                ),
+            ),
+            (
+                "percent",
+                blocks.IntegerBlock(
+                    label=_("Gebühr in Prozent des Preises"), min_value=0, max_value=100
+                ),
+            ),
+        ],
+        label=_("Stufe"),
+        icon="time",
+    )
+
+
+def default_fee_stages():
+    return [
+        ("stage", {"days": 30, "percent": 25}),
+        ("stage", {"days": 14, "percent": 50}),
+        ("stage", {"days": 7, "percent": 100}),
+    ]
+
+
+class TermsFields(models.Model):
+    """The rules both the academy's terms and a course's own terms consist of."""
+
+    free_until_days = models.PositiveSmallIntegerField(
+        _("Kostenfrei stornieren bis … Tage vor Beginn"),
+        default=31,
+        help_text=_(
+            "Gezählt in Kalendertagen vor dem ersten Kurstag. Wer so viele Tage vorher "
+            "oder früher storniert, zahlt nichts."
+        ),
+    )
+    fee_stages = StreamField(
+        [("stage", _fee_stage_block())],
+        verbose_name=_("Stornogebühren"),
+        default=default_fee_stages,
+        blank=True,
+        help_text=_(
+            "Je Stufe: ab wie vielen Kalendertagen vor Beginn welcher Anteil des Preises "
+            "fällig wird. Es gilt die höchste erreichte Stufe."
+        ),
+    )
+    substitute_allowed = models.BooleanField(
+        _("Ersatzperson bis zum Beginn ohne Gebühr"),
+        default=True,
+        help_text=_("Statt zu stornieren, darf jemand anderes den Platz übernehmen."),
+    )
+    decision_days = models.PositiveSmallIntegerField(
+        _("Entscheidung über die Mindestteilnehmerzahl … Tage vor Beginn"),
+        default=14,
+        help_text=_(
+            "Bis zu diesem Tag entscheidet die Akademie, ob ein Termin mit zu wenigen "
+            "Anmeldungen stattfindet. Die Übersicht „Mindestteilnehmerzahl“ zeigt die "
+            "Termine, deren Entscheidung ansteht."
+        ),
+    )
+    academy_cancellation_text = models.TextField(
+        _("Wenn die Akademie absagt"),
+        default=_(
+            "Sagt die Akademie einen Termin ab (z. B. wegen zu weniger Anmeldungen oder "
+            "Krankheit der Lehrkraft), entstehen Ihnen keine Kosten; bereits gezahlte "
+            "Beträge erstatten wir vollständig. Weitere Ansprüche bestehen nicht."
+        ),
+        max_length=2000,
+    )
+    version = models.CharField(
+        _("Fassung"),
+        max_length=40,
+        default="2027-01",
+        help_text=_("Wird mit jeder Buchung gespeichert; bei jeder Änderung neu setzen."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        days = [block.value.get("days") for block in self.fee_stages or []]
+        days = [d for d in days if d is not None]
+        if days and max(days) >= self.free_until_days:
+            raise ValidationError(
+                {
+                    "free_until_days": _(
+                        "Die kostenfreie Frist muss früher enden, als die erste "
+                        "Gebührenstufe beginnt (mehr Tage vor Beginn)."
+                    )
+                }
+            )
+
+
+@register_setting(icon="doc-full")
+class BookingTerms(BaseSiteSetting, TermsFields):
+    """The academy's booking terms (site setting "Buchungsbedingungen")."""
+
+    class Meta:
+        verbose_name = _("Buchungsbedingungen")
+        verbose_name_plural = _("Buchungsbedingungen")
+
+
+class CourseBookingTerms(TermsFields):
+    """A course's own booking terms: they replace the academy's as a whole."""
+
+    course = models.OneToOneField(
+        "courses.CoursePage",
+        verbose_name=_("Kurs"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("Abweichende Buchungsbedingungen")
+        verbose_name_plural = _("Abweichende Buchungsbedingungen")
+
+    def __str__(self):
+        return str(_("Buchungsbedingungen: %(course)s") % {"course": self.course.title})
 
 
 # Invoices for bookings live in a module of their own (``enrolment.invoicing`` makes them).

@@ -397,8 +397,11 @@ class OutgoingMailViewSet(GermanViewSetMixin, ModelViewSet):
 OUTBOX_POLICY = OutboxPolicy(OutgoingMail)
 
 
+from .booking_admin import BookingViewSet  # noqa: E402
+
+
 class EnrolmentGroup(ModelViewSetGroup):
     menu_label = _("Anmeldungen")
     menu_icon = "group"
     menu_order = 250
-    items = [EnrolmentViewSet, OutgoingMailViewSet, InvoiceViewSet]
+    items = [EnrolmentViewSet, BookingViewSet, OutgoingMailViewSet, InvoiceViewSet]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0011_staff_provider_settings'),
-        ('enrolment', '0011_guilds_of_the_kreishandwerkerschaft'),
+        ('enrolment', '0014_staff_bookings'),
         ('wagtailcore', '0098_apitoken'),
     ]
 

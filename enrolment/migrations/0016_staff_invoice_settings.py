@@ -43,7 +43,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enrolment", "0012_invoices"),
+        ("enrolment", "0015_invoices"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
