@@ -418,3 +418,66 @@ def test_the_reminder_command_runs_the_same(capsys):
     call_command("send_invoice_reminders")
     assert "0" in capsys.readouterr().out
     assert not OutgoingMail.objects.filter(kind="invoice_reminder").exists()
+
+
+# --- through the booking services -------------------------------------------------
+
+
+def test_a_group_booking_confirmed_by_its_booker_is_invoiced_and_mailed_with_the_pdf(
+    django_capture_on_commit_callbacks,
+):
+    from enrolment import bookings
+
+    date = course_date(paid_course("200.00"), capacity=10, days=40)
+    academy_settings()
+    booker = {
+        "first_name": "Karl",
+        "last_name": "Meister",
+        "email": "buero@tischlerei-meister.de",
+        "company": "Tischlerei Meister GmbH",
+        "street": "Elbstraße 3",
+        "postcode": "01662",
+        "city": "Meißen",
+        "order_reference": "Azubi-2027",
+    }
+    crew = [
+        {
+            "first_name": "Lea",
+            "last_name": "Azubi",
+            "email": "lea@example.org",
+            "role": "apprentice",
+        },
+        {"first_name": "Tom", "last_name": "Lehrling", "email": "", "role": "apprentice"},
+        {
+            "first_name": "Ida",
+            "last_name": "Gesellin",
+            "email": "ida@example.org",
+            "role": "journeyman",
+        },
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        order = bookings.request_booking(date.pk, booker, crew).booking
+    with django_capture_on_commit_callbacks(execute=True):
+        bookings.confirm_booking(order.pk)
+
+    invoice = Invoice.objects.get()
+    assert invoice.booking == order
+    assert invoice.gross_total == Decimal("600.00")
+    assert invoice.lines.count() == 3
+    assert "Tom Lehrling" in " ".join(invoice.lines.values_list("description", flat=True))
+    (mail,) = invoice_mails()
+    assert mail.to == "buero@tischlerei-meister.de"
+    text = " ".join(pdf_text(attachment(mail)).split())
+    assert invoice.number in text and "Tischlerei Meister GmbH" in text
+    assert "Azubi-2027" in text
+
+    # one apprentice cancelled later, 20 days before the start: the terms' fee is kept
+    lea = order.enrolments.get(first_name="Lea")
+    when = date.start - timedelta(days=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        bookings.cancel_participants(order.pk, [lea.pk], now=when)
+    lea.refresh_from_db()
+    note = Invoice.objects.credit_notes().get()
+    assert note.gross_total == -(Decimal("200.00") - lea.cancellation_fee)
+    assert note.corrects == invoice
+    assert invoice_mails().last().kind == "credit_note"
