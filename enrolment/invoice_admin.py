@@ -86,6 +86,19 @@ class StateColumn(Column):
 
 
 class InvoiceIndexView(generic.IndexView):
+    def get(self, request, *args, **kwargs):
+        billing = invoicing.invoice_settings()
+        incomplete = not (billing.tax_number or billing.vat_id) or not billing.iban
+        if incomplete and not self.results_only:
+            messages.warning(
+                request,
+                _(
+                    "Unter Einstellungen → Rechnungsstellung fehlen Steuernummer oder USt-IdNr. "
+                    "oder die IBAN: neue Rechnungen wären ohne diese Angaben unvollständig."
+                ),
+            )
+        return super().get(request, *args, **kwargs)
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("corrects")
 

@@ -213,3 +213,10 @@ def test_only_the_redaktion_sees_invoices(client, invoices):
     assert response.status_code in (302, 403)
     first.refresh_from_db()
     assert first.state == "open"
+
+
+def test_the_list_warns_when_the_billing_data_is_incomplete(client, staff, invoices):
+    url = reverse("enrolment_invoices:index")
+    assert "Rechnungsstellung fehlen" not in client.get(url).content.decode()
+    academy_settings(tax_number="", vat_id="")
+    assert "Rechnungsstellung fehlen" in client.get(url).content.decode()
