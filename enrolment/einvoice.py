@@ -183,8 +183,12 @@ def hybrid_pdf(invoice: Invoice, pdf: bytes) -> bytes:
             "author": (invoice.issuer or {}).get("name", ""),
             "keywords": "Factur-X, ZUGFeRD, Rechnung",
             "title": f"{invoice.get_kind_display()} {invoice.number}",
-            "subject": f"{invoice.get_kind_display()} {invoice.number} vom "
-            f"{invoice.issue_date:%d.%m.%Y}",
+            "subject": _("%(kind)s %(number)s vom %(date)s")
+            % {
+                "kind": invoice.get_kind_display(),
+                "number": invoice.number,
+                "date": f"{invoice.issue_date:%d.%m.%Y}",
+            },
         },
         lang="de-DE",
     )

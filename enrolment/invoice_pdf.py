@@ -93,7 +93,11 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
         facts.append(
             (
                 _("Korrigiert Rechnung"),
-                f"{invoice.corrects.number} vom {date_text(invoice.corrects.issue_date)}",
+                _("%(number)s vom %(date)s")
+                % {
+                    "number": invoice.corrects.number,
+                    "date": date_text(invoice.corrects.issue_date),
+                },
             )
         )
     if invoice.order_reference:
