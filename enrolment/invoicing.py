@@ -242,7 +242,7 @@ def invoice_participants(booking_id: int, enrolment_ids) -> Invoice | None:
     (one invoice for all of them). None when there is nothing to bill."""
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("course_date__course")
             .filter(pk=booking_id)
             .first()
@@ -305,7 +305,7 @@ def credit_participant(
     fee = ZERO if by_academy else Decimal(fee or 0).quantize(Decimal("0.01"))
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("course_date__course")
             .filter(pk=booking_id)
             .first()

@@ -221,7 +221,7 @@ def _promote(course_date: CourseDate, now) -> list[Enrolment]:
     waiting_groups = set()
     while course_date.seats_confirmed < course_date.capacity:
         first = (
-            course_date.enrolments.select_for_update()
+            course_date.enrolments.select_for_update(of=("self",))
             .filter(status=Enrolment.Status.WAITLISTED)
             .exclude(booking_id__in=waiting_groups)
             .select_related("booking")
