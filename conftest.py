@@ -106,6 +106,7 @@ def staff_roles(db):
         for name in ("0008_staff_search_promotions", "0011_staff_provider_settings")
     ]
     grants.append(importlib.import_module("enrolment.migrations.0014_staff_bookings"))
+    grants.append(importlib.import_module("enrolment.migrations.0016_staff_invoice_settings"))
     # the permissions exist (post_migrate makes them again after a flush); the
     # migrations' own way of making them would unset the live apps' models modules
     with contextlib.ExitStack() as patches:

@@ -655,3 +655,13 @@ class CourseBookingTerms(TermsFields):
 
     def __str__(self):
         return str(_("Buchungsbedingungen: %(course)s") % {"course": self.course.title})
+
+
+# Invoices for bookings live in a module of their own (``enrolment.invoicing`` makes them).
+from .invoice_models import (  # noqa: E402, F401
+    ImmutableInvoiceError,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    InvoiceSettings,
+)

@@ -21,6 +21,7 @@ from home.spreadsheets import GermanSpreadsheetMixin
 
 from . import services
 from .forms import StaffEnrolmentForm
+from .invoice_admin import InvoiceViewSet
 from .models import MAIL_KINDS, PERSON_FIELDS, Enrolment, OutgoingMail
 
 
@@ -403,4 +404,4 @@ class EnrolmentGroup(ModelViewSetGroup):
     menu_label = _("Anmeldungen")
     menu_icon = "group"
     menu_order = 250
-    items = [EnrolmentViewSet, BookingViewSet, OutgoingMailViewSet]
+    items = [EnrolmentViewSet, BookingViewSet, OutgoingMailViewSet, InvoiceViewSet]

@@ -12,11 +12,13 @@ from courses.models import CourseDate, CoursePage
 from . import admin_views, dashboard, reports
 from .booking_admin import BOOKING_POLICY, CourseTermsViewSet, GuildViewSet
 from .booking_admin_views import CancelBookingView
-from .models import Booking, Enrolment, OutgoingMail
+from .invoice_admin import INVOICE_POLICY
+from .models import Booking, Enrolment, Invoice, OutgoingMail
 from .viewsets import ENROLMENT_POLICY, OUTBOX_POLICY, EnrolmentGroup
 
 register_permission_policy(OutgoingMail, OUTBOX_POLICY, exact_class=True)
 register_permission_policy(Enrolment, ENROLMENT_POLICY, exact_class=True)
+register_permission_policy(Invoice, INVOICE_POLICY, exact_class=True)
 register_permission_policy(Booking, BOOKING_POLICY, exact_class=True)
 register_snippet(GuildViewSet)
 register_snippet(CourseTermsViewSet)
@@ -183,3 +185,15 @@ def name_promoted_after_date_edit(request, instance):
     """The date editor's save may move people up (``signals.date_saved``): name them."""
     if isinstance(instance, CourseDate):
         admin_views.announce_promoted(request, getattr(instance, "promoted_on_save", []))
+
+
+@hooks.register("register_log_actions")
+def register_invoice_log_actions(actions):
+    actions.register_action(
+        "enrolment.invoice_paid", _("Als bezahlt markiert"), _("Rechnung als bezahlt markiert")
+    )
+    actions.register_action(
+        "enrolment.invoice_reminder",
+        _("Zahlungserinnerung verschickt"),
+        _("Zahlungserinnerung zur Rechnung verschickt"),
+    )
