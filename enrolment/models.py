@@ -552,11 +552,15 @@ def _fee_stage_block():
 
 
 def default_fee_stages():
-    return [
-        ("stage", {"days": 30, "percent": 25}),
-        ("stage", {"days": 14, "percent": 50}),
-        ("stage", {"days": 7, "percent": 100}),
-    ]
+    """30 / 14 / 7 days before the start: 25 / 50 / 100 %. A stream value, so that the
+    editor's empty form shows the rows too."""
+    stream = blocks.StreamBlock([("stage", _fee_stage_block())])
+    return stream.to_python(
+        [
+            {"type": "stage", "value": {"days": days, "percent": percent}}
+            for days, percent in ((30, 25), (14, 50), (7, 100))
+        ]
+    )
 
 
 class TermsFields(models.Model):

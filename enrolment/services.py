@@ -327,15 +327,18 @@ def confirm(enrolment_id: int, *, now=None) -> Outcome:
         return Outcome(enrolment, result)
 
 
-def _confirm_single_booking(enrolment: Enrolment, result: str, now) -> None:
-    """The single form's booking is confirmed with its one person."""
+def _confirm_single_booking(enrolment: Enrolment, result: str, now) -> bool:
+    """The single form's booking is confirmed with its one person (by the person, or
+    by staff after a phone call, also once it expired). True when it was."""
     from .models import Booking
 
     if enrolment.booking_id is None:
-        return
+        return False
     booking = Booking.objects.select_for_update().get(pk=enrolment.booking_id)
-    if booking.status != Booking.Status.PENDING:
-        return
+    if booking.status not in (Booking.Status.PENDING, Booking.Status.EXPIRED):
+        return False
+    if booking.enrolments.count() != 1:
+        return False
     booking.status = Booking.Status.CONFIRMED
     booking.confirmed_at = now
     booking.save(update_fields=["status", "confirmed_at"])
@@ -344,6 +347,7 @@ def _confirm_single_booking(enrolment: Enrolment, result: str, now) -> None:
         booking=booking,
         enrolments=[enrolment] if result == "confirmed" else [],
     )
+    return True
 
 
 def cancel(
@@ -472,7 +476,7 @@ def staff_confirm(enrolment_id: int, *, now=None) -> Outcome:
         )
         signals.seats_changed.send(sender=Enrolment, email=enrolment.email)
         queue_mail(result, enrolment)
-        if result == "confirmed":
+        if not _confirm_single_booking(enrolment, result, now) and result == "confirmed":
             _booking_participant_confirmed(enrolment)
         return Outcome(enrolment, result)
 
@@ -625,7 +629,12 @@ def send_reminders(*, now=None) -> int:
 
 
 def expire_pending(*, now=None) -> int:
+    from .models import Booking
+
     now = now or timezone.now()
+    Booking.objects.filter(
+        status=Booking.Status.PENDING, created_at__lte=now - _pending_lifetime()
+    ).update(status=Booking.Status.EXPIRED)
     return Enrolment.objects.filter(
         status=Enrolment.Status.PENDING, created_at__lte=now - _pending_lifetime()
     ).update(status=Enrolment.Status.EXPIRED)

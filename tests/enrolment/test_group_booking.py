@@ -436,3 +436,22 @@ def test_the_demo_has_two_guild_member_businesses_with_bookings():
     for booking in demo:
         date = booking.course_date
         assert date.seats_confirmed == date.enrolments.holding_seats().count()
+
+
+def test_staff_confirming_an_expired_single_enrolment_confirms_its_booking(
+    django_capture_on_commit_callbacks, received
+):
+    from tests.enrolment.builders import person
+
+    date = priced_date()
+    enrolment = services.request_enrolment(date.pk, person(1)).enrolment
+    later = timezone.now() + datetime.timedelta(hours=49)
+    services.expire_pending(now=later)
+    booking = enrolment.booking
+    booking.refresh_from_db()
+    assert booking.status == "expired"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.staff_confirm(enrolment.pk, now=later)
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    assert [name for name, _ in received] == ["booking_confirmed"]
