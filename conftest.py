@@ -109,6 +109,8 @@ def staff_roles(db):
             "0013_staff_funding_programmes",
         )
     ]
+    grants.append(importlib.import_module("enrolment.migrations.0014_staff_bookings"))
+    grants.append(importlib.import_module("enrolment.migrations.0016_staff_invoice_settings"))
     # the permissions exist (post_migrate makes them again after a flush); the
     # migrations' own way of making them would unset the live apps' models modules
     with contextlib.ExitStack() as patches:

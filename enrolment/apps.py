@@ -8,6 +8,7 @@ class EnrolmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
+        from . import invoicing, signals
 
         signals.connect()
+        invoicing.connect()

@@ -25,7 +25,7 @@ from wagtail import hooks
 
 from courses.ical import date_ics, location_text
 
-from .models import Enrolment, OutgoingMail, cancellation_deadline
+from .models import Enrolment, OutgoingMail, cancellation_deadline, pending_lifetime
 from .tokens import absolute, cancel_url, confirm_url
 
 logger = logging.getLogger(__name__)
@@ -40,6 +40,10 @@ SUBJECTS = {
     "date_cancelled": _("Der Termin fällt aus: %(course)s"),
     "reminder": _("Erinnerung: %(course)s beginnt bald"),
     "waitlist_closed": _("Leider kein Platz frei geworden: %(course)s"),
+    "booking_confirm_request": _("Bitte bestätigen Sie Ihre Buchung: %(course)s"),
+    "booking_confirmed": _("Ihre Buchung ist bestätigt: %(course)s"),
+    "booking_changed": _("Ihre Buchung wurde geändert: %(course)s"),
+    "booking_cancelled": _("Stornierung Ihrer Buchung: %(course)s"),
 }
 ICS_KINDS = {"confirmed", "promoted", "reminder"}
 
@@ -96,13 +100,80 @@ def mail_context(enrolment: Enrolment, **extra) -> dict:
         context["confirm_url"] = confirm_url(enrolment)
         context["expires_at"] = timezone.localtime(enrolment.expires_at)
     context["cancel_deadline"] = timezone.localtime(cancellation_deadline(course_date))
+    booking = enrolment.booking
+    if booking is not None:
+        from . import terms
+
+        context["booking"] = booking
+        context["terms_lines"] = terms.for_date(course_date).lines()
+        # booked by someone else: the booker cancels or names a substitute
+        context["booked_by_other"] = booking.email != enrolment.email
+        if booking.is_consumer and booking.unit_price and not context["booked_by_other"]:
+            from courses.pricing import vat_note
+
+            from .withdrawal import withdrawal_context
+
+            context.update(withdrawal_context(booking))
+            context["vat_note"] = vat_note(course)
     # what apps above add (the learner area its address), without enrolment importing them
     for add in hooks.get_hooks("enrolment_mail_context"):
         context.update(add(enrolment) or {})
     context.update(extra)
-    if context.get("kind") in NO_CANCEL_LINK:
+    if context.get("kind") in NO_CANCEL_LINK or context.get("booked_by_other"):
         context["cancel_url"] = ""
     return context
+
+
+def booking_context(booking, **extra) -> dict:
+    from courses.pricing import vat_note
+
+    from . import terms
+    from .tokens import manage_url
+
+    course_date = booking.course_date
+    course = course_date.course
+    people = list(booking.enrolments.exclude(cancelled_by="substituted").order_by("pk"))
+    context = {
+        "booking": booking,
+        "participants": people,
+        "course_date": course_date,
+        "course": course,
+        "location": location_text(course_date),
+        "start": timezone.localtime(course_date.start),
+        "end": timezone.localtime(course_date.end),
+        "course_url": absolute(course.url) if course.url else "",
+        "manage_url": manage_url(booking),
+        "terms_lines": terms.for_date(course_date).lines(),
+        "vat_note": vat_note(course) if booking.unit_price else "",
+        "total": booking.amount_total(),
+        "legal": _legal_links(),
+        "site_url": settings.SITE_URL,
+    }
+    if booking.status == booking.Status.PENDING:
+        from .tokens import booking_confirm_url
+
+        context["confirm_url"] = booking_confirm_url(booking)
+        context["expires_at"] = timezone.localtime(booking.created_at + pending_lifetime())
+    if booking.is_consumer and booking.unit_price:
+        from .withdrawal import withdrawal_context
+
+        context.update(withdrawal_context(booking))
+    context.update(extra)
+    return context
+
+
+def queue_booking_mail(kind: str, booking, **extra) -> OutgoingMail:
+    """Store one mail to the booker of ``booking``, sent after commit."""
+    context = booking_context(booking, kind=kind, **extra)
+    subject = str(SUBJECTS[kind] % {"course": booking.course_date.course.title})
+    return queue_message(
+        kind,
+        booking.email,
+        subject,
+        text=render_to_string(f"enrolment/mail/{kind}.txt", context),
+        html=render_to_string(f"enrolment/mail/{kind}.html", context),
+        booking=booking,
+    )
 
 
 def queue_mail(kind: str, enrolment: Enrolment, **extra) -> OutgoingMail:
@@ -121,9 +192,11 @@ def queue_mail(kind: str, enrolment: Enrolment, **extra) -> OutgoingMail:
                 "content": base64.b64encode(ics).decode("ascii"),
             }
         )
+    # people booked without an address of their own: their booker reads their mail
+    to = enrolment.email or (enrolment.booking.email if enrolment.booking_id else "")
     return queue_message(
         kind,
-        enrolment.email,
+        to,
         subject,
         text=render_to_string(f"enrolment/mail/{kind}.txt", context),
         html=render_to_string(f"enrolment/mail/{kind}.html", context),
@@ -133,7 +206,15 @@ def queue_mail(kind: str, enrolment: Enrolment, **extra) -> OutgoingMail:
 
 
 def queue_message(
-    kind: str, to: str, subject: str, *, text: str, html: str = "", attachments=(), enrolment=None
+    kind: str,
+    to: str,
+    subject: str,
+    *,
+    text: str,
+    html: str = "",
+    attachments=(),
+    enrolment=None,
+    booking=None,
 ) -> OutgoingMail:
     """Store one mail in the outbox and send it after the transaction commits."""
     mail = OutgoingMail.objects.create(
@@ -144,6 +225,7 @@ def queue_message(
         html=html,
         attachments=list(attachments),
         enrolment=enrolment,
+        booking=booking if booking is not None else getattr(enrolment, "booking", None),
     )
     transaction.on_commit(lambda: enqueue(mail.pk))
     return mail

@@ -14,6 +14,7 @@ the daily ``close_dates`` ends the remaining places with a mail.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -134,12 +135,25 @@ def request_enrolment(course_date_id: int, data: dict, *, now=None, verified=Fal
             values["email"] = email
             try:
                 with transaction.atomic():
+                    from .bookings import create_for_single
+
+                    booking = create_for_single(values, course_date, now=now)
                     enrolment = Enrolment.objects.create(
                         course_date=course_date,
                         privacy_version=privacy_version(),
                         created_at=now,
+                        booking=booking,
+                        price=booking.unit_price if booking else None,
                         **values,
                     )
+                    if booking is not None and data.get("withdrawal_consent"):
+                        from .bookings import WITHDRAWAL_CONSENT_VERSION
+
+                        booking.withdrawal_consent_at = now
+                        booking.withdrawal_consent_version = WITHDRAWAL_CONSENT_VERSION
+                        booking.save(
+                            update_fields=["withdrawal_consent_at", "withdrawal_consent_version"]
+                        )
             except IntegrityError:
                 # The same form sent twice at the same moment: the other one won.
                 existing = Enrolment.objects.active().get(course_date=course_date, email=email)
@@ -203,23 +217,82 @@ def _promote(course_date: CourseDate, now) -> list[Enrolment]:
     promoted = []
     if not waitlist_open(course_date, now):
         return promoted
+    # bookings whose people move up only together, and for whom there is no room yet
+    waiting_groups = set()
     while course_date.seats_confirmed < course_date.capacity:
         first = (
-            course_date.enrolments.select_for_update()
+            course_date.enrolments.select_for_update(of=("self",))
             .filter(status=Enrolment.Status.WAITLISTED)
+            .exclude(booking_id__in=waiting_groups)
+            .select_related("booking")
             .order_by("waitlist_position", "pk")
             .first()
         )
         if first is None:
             break
-        position = first.waitlist_position
-        _allocate(course_date, first, now)
-        first.save(update_fields=["status", "seat_confirmed_at", "waitlist_position"])
-        _close_waitlist_gap(course_date, position)
-        signals.seats_changed.send(sender=Enrolment, email=first.email)
-        queue_mail("promoted", first)
-        promoted.append(first)
+        group = [first]
+        if first.booking is not None and first.booking.keep_together:
+            group = list(
+                course_date.enrolments.select_for_update()
+                .filter(status=Enrolment.Status.WAITLISTED, booking_id=first.booking_id)
+                .order_by("waitlist_position", "pk")
+            )
+            if len(group) > course_date.capacity - course_date.seats_confirmed:
+                waiting_groups.add(first.booking_id)
+                continue
+        for enrolment in group:
+            enrolment.refresh_from_db(fields=["waitlist_position"])
+            _move_up(course_date, enrolment, now)
+            queue_mail("promoted", enrolment)
+            promoted.append(enrolment)
     return promoted
+
+
+def _move_up(course_date: CourseDate, enrolment: Enrolment, now) -> None:
+    """A waitlisted person gets a free seat. The date must be locked."""
+    position = enrolment.waitlist_position
+    _allocate(course_date, enrolment, now)
+    enrolment.save(update_fields=["status", "seat_confirmed_at", "waitlist_position"])
+    _close_waitlist_gap(course_date, position)
+    signals.seats_changed.send(sender=Enrolment, email=enrolment.email)
+    _booking_participant_confirmed(enrolment)
+
+
+def _booking_participant_confirmed(enrolment: Enrolment) -> None:
+    if enrolment.booking_id is not None:
+        signals.send_after_commit(
+            signals.booking_participant_confirmed,
+            booking=enrolment.booking,
+            enrolment=enrolment,
+        )
+
+
+def _booking_participant_cancelled(enrolment, previous, fee, by_academy) -> None:
+    if enrolment.booking_id is not None and (
+        previous in Enrolment.SEAT_STATUSES or previous == Enrolment.Status.WAITLISTED
+    ):
+        signals.send_after_commit(
+            signals.booking_participant_cancelled,
+            booking=enrolment.booking,
+            enrolment=enrolment,
+            fee=fee,
+            by_academy=by_academy,
+        )
+
+
+def _fee_for(enrolment: Enrolment, previous: str, by: str, now) -> Decimal:
+    """The cancellation fee under the booking terms: only for a seat its participant
+    (or booker) gives up; never when the academy cancels."""
+    if (
+        enrolment.booking_id is None
+        or previous not in Enrolment.SEAT_STATUSES
+        or by != Enrolment.CancelledBy.PARTICIPANT
+    ):
+        return Decimal("0.00")
+    from . import terms
+
+    price = enrolment.price if enrolment.price is not None else enrolment.booking.unit_price
+    return terms.fee(price, enrolment.course_date.start, now, terms.for_date(enrolment.course_date))
 
 
 def confirm(enrolment_id: int, *, now=None) -> Outcome:
@@ -250,7 +323,31 @@ def confirm(enrolment_id: int, *, now=None) -> Outcome:
         )
         signals.enrolment_confirmed.send(sender=Enrolment, enrolment=enrolment)
         queue_mail(result, enrolment)
+        _confirm_single_booking(enrolment, result, now)
         return Outcome(enrolment, result)
+
+
+def _confirm_single_booking(enrolment: Enrolment, result: str, now) -> bool:
+    """The single form's booking is confirmed with its one person (by the person, or
+    by staff after a phone call, also once it expired). True when it was."""
+    from .models import Booking
+
+    if enrolment.booking_id is None:
+        return False
+    booking = Booking.objects.select_for_update().get(pk=enrolment.booking_id)
+    if booking.status not in (Booking.Status.PENDING, Booking.Status.EXPIRED):
+        return False
+    if booking.enrolments.count() != 1:
+        return False
+    booking.status = Booking.Status.CONFIRMED
+    booking.confirmed_at = now
+    booking.save(update_fields=["status", "confirmed_at"])
+    signals.send_after_commit(
+        signals.booking_confirmed,
+        booking=booking,
+        enrolments=[enrolment] if result == "confirmed" else [],
+    )
+    return True
 
 
 def cancel(
@@ -279,14 +376,25 @@ def cancel(
         enrolment.cancelled_at = now
         enrolment.cancelled_by = by
         enrolment.waitlist_position = None
+        fee = _fee_for(enrolment, previous, by, now)
+        enrolment.cancellation_fee = fee if enrolment.booking_id else None
         enrolment.save(
-            update_fields=["status", "cancelled_at", "cancelled_by", "waitlist_position"]
+            update_fields=[
+                "status",
+                "cancelled_at",
+                "cancelled_by",
+                "waitlist_position",
+                "cancellation_fee",
+            ]
         )
         if previous in Enrolment.SEAT_STATUSES:
             _release_seat(course_date)
         elif previous == Enrolment.Status.WAITLISTED:
             _close_waitlist_gap(course_date, position)
         signals.seats_changed.send(sender=Enrolment, email=enrolment.email)
+        _booking_participant_cancelled(
+            enrolment, previous, fee, by_academy=by != Enrolment.CancelledBy.PARTICIPANT
+        )
         if notify and previous != Enrolment.Status.PENDING:
             queue_mail("cancelled", enrolment)
         promoted = _promote(course_date, now)
@@ -327,11 +435,7 @@ def promote_waiting(enrolment_id: int, *, now=None) -> Outcome:
         refusal = promote_refusal(course_date, now)
         if refusal:
             raise EnrolmentError(refusal)
-        position = enrolment.waitlist_position
-        _allocate(course_date, enrolment, now)
-        enrolment.save(update_fields=["status", "seat_confirmed_at", "waitlist_position"])
-        _close_waitlist_gap(course_date, position)
-        signals.seats_changed.send(sender=Enrolment, email=enrolment.email)
+        _move_up(course_date, enrolment, now)
         queue_mail("promoted", enrolment)
         return Outcome(enrolment, "confirmed")
 
@@ -372,6 +476,8 @@ def staff_confirm(enrolment_id: int, *, now=None) -> Outcome:
         )
         signals.seats_changed.send(sender=Enrolment, email=enrolment.email)
         queue_mail(result, enrolment)
+        if not _confirm_single_booking(enrolment, result, now) and result == "confirmed":
+            _booking_participant_confirmed(enrolment)
         return Outcome(enrolment, result)
 
 
@@ -436,6 +542,9 @@ def close_waitlist(course_date_id: int, *, now=None) -> list[Enrolment]:
             enrolment.waitlist_position = None
             enrolment.save(
                 update_fields=["status", "cancelled_at", "cancelled_by", "waitlist_position"]
+            )
+            _booking_participant_cancelled(
+                enrolment, Enrolment.Status.WAITLISTED, Decimal("0.00"), by_academy=False
             )
             if course_date.status == CourseDate.Status.PLANNED:
                 queue_mail("waitlist_closed", enrolment)
@@ -520,7 +629,12 @@ def send_reminders(*, now=None) -> int:
 
 
 def expire_pending(*, now=None) -> int:
+    from .models import Booking
+
     now = now or timezone.now()
+    Booking.objects.filter(
+        status=Booking.Status.PENDING, created_at__lte=now - _pending_lifetime()
+    ).update(status=Booking.Status.EXPIRED)
     return Enrolment.objects.filter(
         status=Enrolment.Status.PENDING, created_at__lte=now - _pending_lifetime()
     ).update(status=Enrolment.Status.EXPIRED)
@@ -598,6 +712,9 @@ def cancel_course_date(course_date_id: int, reason: str, *, now=None) -> list[En
         )
         for enrolment in affected:
             was_pending = enrolment.status == Enrolment.Status.PENDING
+            _booking_participant_cancelled(
+                enrolment, enrolment.status, Decimal("0.00"), by_academy=True
+            )
             enrolment.status = Enrolment.Status.CANCELLED
             enrolment.cancelled_at = now
             enrolment.cancelled_by = Enrolment.CancelledBy.DATE_CANCELLED

@@ -23,6 +23,34 @@ enrolment_confirmed = Signal()
 #: The learning app may sign the person in.
 confirmed_in_browser = Signal()
 
+# Bookings (the order behind one or more enrolments; what invoices are made from).
+# All three are sent after the transaction that changed the booking has committed
+# (``transaction.on_commit``), so a receiver sees the stored state and may do slow work.
+
+#: A booking was confirmed by its booker: ``booking``, ``enrolments`` (the participants
+#: who hold a seat now; those on the waitlist are not among them).
+booking_confirmed = Signal()
+
+#: A participant of a confirmed booking got a seat later (moved up from the waitlist,
+#: or moved onto a seat by staff): ``booking``, ``enrolment``.
+booking_participant_confirmed = Signal()
+
+#: A participant of a booking who held a seat or a waitlist place was cancelled:
+#: ``booking``, ``enrolment``, ``fee`` (Decimal, what the booker still owes for this
+#: person under the booking terms; 0 when free), ``by_academy`` (True when the academy
+#: cancelled: the date was called off or staff cancelled; never a fee then). Not sent
+#: for a participant swapped for a substitute: the seat and its price carry over.
+booking_participant_cancelled = Signal()
+
+
+def send_after_commit(signal, **kwargs):
+    """Send a booking signal once the current transaction has committed."""
+    from django.db import transaction
+
+    from .models import Booking
+
+    transaction.on_commit(lambda: signal.send(sender=Booking, **kwargs))
+
 
 def date_saved(sender, instance, created=False, raw=False, **kwargs):
     if raw or created:

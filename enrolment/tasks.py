@@ -24,3 +24,11 @@ def send_reminders() -> int:
     from . import services
 
     return services.send_reminders()
+
+
+@task()
+def send_invoice_reminders() -> int:
+    """Scheduled: payment reminders for overdue invoices."""
+    from . import invoicing
+
+    return invoicing.send_payment_reminders()

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 CONFIRM = "confirm"
 CANCEL = "cancel"
+BOOKING_CONFIRM = "booking-confirm"
+BOOKING_MANAGE = "booking-manage"
 
 
 def _signer(purpose: str) -> signing.Signer:
@@ -70,3 +72,23 @@ def confirm_url(enrolment) -> str:
 
 def cancel_url(enrolment) -> str:
     return absolute(reverse("enrolment:cancel", args=[make_token(enrolment, CANCEL)]))
+
+
+# Bookings: the booker's links (confirm once, manage afterwards) carry the booking's
+# own link key, signed with their own salts.
+
+
+def booking_confirm_path(booking) -> str:
+    return reverse("enrolment:booking_confirm", args=[make_token(booking, BOOKING_CONFIRM)])
+
+
+def booking_confirm_url(booking) -> str:
+    return absolute(booking_confirm_path(booking))
+
+
+def manage_path(booking) -> str:
+    return reverse("enrolment:booking_manage", args=[make_token(booking, BOOKING_MANAGE)])
+
+
+def manage_url(booking) -> str:
+    return absolute(manage_path(booking))

@@ -21,6 +21,7 @@ from home.spreadsheets import GermanSpreadsheetMixin
 
 from . import services
 from .forms import StaffEnrolmentForm
+from .invoice_admin import InvoiceViewSet
 from .models import MAIL_KINDS, PERSON_FIELDS, Enrolment, OutgoingMail
 
 
@@ -409,8 +410,11 @@ class OutgoingMailViewSet(GermanViewSetMixin, ModelViewSet):
 OUTBOX_POLICY = OutboxPolicy(OutgoingMail)
 
 
+from .booking_admin import BookingViewSet  # noqa: E402
+
+
 class EnrolmentGroup(ModelViewSetGroup):
     menu_label = _("Anmeldungen")
     menu_icon = "group"
     menu_order = 250
-    items = [EnrolmentViewSet, OutgoingMailViewSet]
+    items = [EnrolmentViewSet, BookingViewSet, OutgoingMailViewSet, InvoiceViewSet]

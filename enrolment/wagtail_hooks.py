@@ -5,15 +5,23 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
 
 from courses.models import CourseDate, CoursePage
 
 from . import admin_views, dashboard, reports
-from .models import Enrolment, OutgoingMail
+from .booking_admin import BOOKING_POLICY, CourseTermsViewSet, GuildViewSet
+from .booking_admin_views import CancelBookingView
+from .invoice_admin import INVOICE_POLICY
+from .models import Booking, Enrolment, Invoice, OutgoingMail
 from .viewsets import ENROLMENT_POLICY, OUTBOX_POLICY, EnrolmentGroup
 
 register_permission_policy(OutgoingMail, OUTBOX_POLICY, exact_class=True)
 register_permission_policy(Enrolment, ENROLMENT_POLICY, exact_class=True)
+register_permission_policy(Invoice, INVOICE_POLICY, exact_class=True)
+register_permission_policy(Booking, BOOKING_POLICY, exact_class=True)
+register_snippet(GuildViewSet)
+register_snippet(CourseTermsViewSet)
 
 
 @hooks.register("register_admin_viewset")
@@ -45,6 +53,11 @@ def register_admin_urls():
             name="enrolment_action",
         ),
         path("anmeldungen/person/", admin_views.PersonView.as_view(), name="enrolment_person"),
+        path(
+            "buchung-stornieren/<int:booking_id>/",
+            CancelBookingView.as_view(),
+            name="enrolment_booking_cancel",
+        ),
         path(
             "anmeldungen/termin/<int:date_id>/absagen/",
             admin_views.CancelDateView.as_view(),
@@ -172,3 +185,15 @@ def name_promoted_after_date_edit(request, instance):
     """The date editor's save may move people up (``signals.date_saved``): name them."""
     if isinstance(instance, CourseDate):
         admin_views.announce_promoted(request, getattr(instance, "promoted_on_save", []))
+
+
+@hooks.register("register_log_actions")
+def register_invoice_log_actions(actions):
+    actions.register_action(
+        "enrolment.invoice_paid", _("Als bezahlt markiert"), _("Rechnung als bezahlt markiert")
+    )
+    actions.register_action(
+        "enrolment.invoice_reminder",
+        _("Zahlungserinnerung verschickt"),
+        _("Zahlungserinnerung zur Rechnung verschickt"),
+    )

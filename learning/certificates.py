@@ -10,22 +10,19 @@ public check then says "widerrufen".
 
 import io
 from decimal import Decimal
-from pathlib import Path
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
 from enrolment.models import Enrolment
 from enrolment.tokens import absolute
+from home.pdf import PdfText as _Text
 
 from . import learner
 from .models import Certificate
-
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
 def _user_of(enrolment: Enrolment):
@@ -188,33 +185,6 @@ def _qr_png(data: str) -> io.BytesIO:
     image.save(buffer, format="PNG")
     buffer.seek(0)
     return buffer
-
-
-class _Text:
-    """Unicode with DejaVu Sans when installed, else latin-1 with Helvetica."""
-
-    def __init__(self, pdf):
-        self.pdf = pdf
-        regular = FONT_DIR / "DejaVuSans.ttf"
-        bold = FONT_DIR / "DejaVuSans-Bold.ttf"
-        if regular.exists():
-            pdf.add_font("DejaVu", "", str(regular))
-            pdf.add_font("DejaVu", "B", str(bold if bold.exists() else regular))
-            self.family, self.unicode = "DejaVu", True
-        else:
-            self.family, self.unicode = "Helvetica", False
-
-    def clean(self, text: str) -> str:
-        text = normalize_newlines(str(text))
-        if self.unicode:
-            return text
-        replacements = {"–": "-", "—": "-", "„": '"', "“": '"', "”": '"', "’": "'", "…": "..."}
-        for old, new in replacements.items():
-            text = text.replace(old, new)
-        return text.encode("latin-1", "replace").decode("latin-1")
-
-    def font(self, size, style=""):
-        self.pdf.set_font(self.family, style, size)
 
 
 def _topics(course) -> list[str]:

@@ -77,6 +77,12 @@ def may_export_kursnet(user) -> bool:
     return is_academy_staff(user)
 
 
+def may_handle_invoices(user) -> bool:
+    """See invoices, download them, record payments, export for accounting: academy
+    staff only (the Redaktion or a superuser), never trainers."""
+    return is_academy_staff(user)
+
+
 #: Whoever may promote search results may also read what people searched for.
 SEARCH_PROMOTION_PERMISSION = "wagtailsearchpromotions.change_searchpromotion"
 
