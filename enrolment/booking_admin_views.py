@@ -20,7 +20,7 @@ class CancelBookingView(AdminPage):
 
     def dispatch(self, request, *args, **kwargs):
         self.booking = get_object_or_404(
-            Booking.objects.select_related("course_date__course"), pk=kwargs["pk"]
+            Booking.objects.select_related("course_date__course"), pk=kwargs["booking_id"]
         )
         return super().dispatch(request, *args, **kwargs)
 

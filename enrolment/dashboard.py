@@ -38,22 +38,50 @@ def upcoming_dates(user, *, now=None, limit=10):
     return list(with_counts(dates.select_related("course")).order_by("start", "pk")[:limit])
 
 
+def decision_dates(dates) -> dict:
+    """Each date's decision day on its minimum (``decision_days`` of its booking terms
+    before the local first day), by date pk; one query for the course terms."""
+    from . import terms
+    from .models import CourseBookingTerms
+
+    dates = list(dates)
+    own = {
+        t.course_id: terms.from_model(t)
+        for t in CourseBookingTerms.objects.filter(course_id__in={d.course_id for d in dates})
+    }
+    academy = terms.academy_terms() if len(own) < len({d.course_id for d in dates}) else None
+    return {
+        d.pk: terms.local_day(d.start)
+        - timedelta(days=(own.get(d.course_id) or academy).decision_days)
+        for d in dates
+    }
+
+
 def below_minimum(*, now=None, days=None):
-    """Go/no-go: planned dates starting within ``days`` whose confirmed seats are
-    below their minimum participant number."""
+    """Go/no-go: planned dates below their minimum participant number that start
+    within ``days``, or whose decision day (booking terms) falls within ``days``."""
+    from . import terms
+
     now = now or timezone.now()
     days = go_no_go_days() if days is None else days
-    return (
+    candidates = (
         CourseDate.objects.planned()
         .filter(
             start__gt=now,
-            start__lte=now + timedelta(days=days),
             min_participants__isnull=False,
             seats_confirmed__lt=F("min_participants"),
+            start__lte=now + timedelta(days=days + 366),
         )
-        .select_related("course")
-        .order_by("start", "pk")
+        .only("pk", "start", "course_id")
     )
+    horizon = terms.local_day(now) + timedelta(days=days)
+    decisions = decision_dates(candidates)
+    due = [
+        d.pk
+        for d in candidates
+        if d.start <= now + timedelta(days=days) or decisions[d.pk] <= horizon
+    ]
+    return CourseDate.objects.filter(pk__in=due).select_related("course").order_by("start", "pk")
 
 
 def is_below_minimum(course_date, *, now=None, days=None) -> bool:
@@ -107,7 +135,11 @@ class GoNoGoPanel(DashboardPanel):
 
     def get_context_data(self, parent_context=None):
         context = super().get_context_data(parent_context)
-        context.update(dates=list(below_minimum()), days=go_no_go_days())
+        dates = list(below_minimum())
+        decisions = decision_dates(dates)
+        for date in dates:
+            date.decision_on = decisions[date.pk]
+        context.update(dates=dates, days=go_no_go_days())
         return context
 
 

@@ -145,9 +145,84 @@ def load(stdout=None) -> dict:
         services.staff_enrol(full[0].pk, LEARNER)
         made += 1
 
+    made += _demo_bookings(open_dates, now)
+
     # Demo people get no mail: drop what the services queued (the after-commit
     # task finds nothing to send).
     OutgoingMail.objects.filter(pk__gt=last_mail).delete()
     if stdout is not None:
         stdout.write(f"Anmeldungen: {made} Demo-Anmeldungen angelegt.")
     return {"enrolments": made}
+
+
+#: Two guild member businesses that book their apprentices: one gives their
+#: addresses, the other books two apprentices who have none (mail goes to the office).
+DEMO_BOOKINGS = [
+    (
+        {
+            "first_name": "Karl",
+            "last_name": "Meister",
+            "email": "buero@tischlerei-meister.example.org",
+            "phone": "03521 471100",
+            "company": "Tischlerei Meister GmbH",
+            "street": "Elbstraße 3",
+            "postcode": "01662",
+            "city": "Meißen",
+            "order_reference": "Azubi-Schulung 2027",
+        },
+        "Tischler-Innung Region Meißen",
+        [
+            ("Finn", "Albrecht", "finn.albrecht@example.org"),
+            ("Mia", "Baumann", "mia.baumann@example.org"),
+            ("Ben", "Seidel", "ben.seidel@example.org"),
+        ],
+    ),
+    (
+        {
+            "first_name": "Sabine",
+            "last_name": "Kühn",
+            "email": "info@dach-kuehn.example.org",
+            "phone": "03525 88120",
+            "company": "Dachdeckerei Kühn",
+            "street": "Hauptstraße 41",
+            "postcode": "01587",
+            "city": "Riesa",
+            "vat_id": "DE812345678",
+        },
+        "Dachdecker-Innung Meißen",
+        [("Leon", "Franke", ""), ("Lina", "Pohl", "")],
+    ),
+]
+
+
+def _demo_bookings(open_dates, now) -> int:
+    """The demo bookings of guild member businesses, on an open date with room and a
+    price (else any open date with room). Idempotent."""
+    from . import bookings
+    from .models import Booking, Guild
+
+    made = 0
+    for booker, guild_name, apprentices in DEMO_BOOKINGS:
+        if Booking.objects.filter(email=booker["email"]).exists():
+            continue
+        fitting = [
+            d
+            for d in CourseDate.objects.filter(pk__in=[d.pk for d in open_dates]).select_related(
+                "course"
+            )
+            if d.capacity - d.seats_confirmed >= len(apprentices)
+        ]
+        fitting.sort(key=lambda d: (not d.effective_price, d.start))
+        if not fitting:
+            continue
+        people = [
+            {"first_name": first, "last_name": last, "email": email, "role": "apprentice"}
+            for first, last, email in apprentices
+        ]
+        guild = Guild.objects.filter(name=guild_name).first()
+        booking = bookings.request_booking(
+            fitting[0].pk, booker, people, guild=guild, now=now
+        ).booking
+        bookings.confirm_booking(booking.pk, now=now)
+        made += len(people)
+    return made

@@ -93,6 +93,8 @@ class EnrolmentDataForm(forms.ModelForm):
 
     def __init__(self, *args, priced=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # only people booked by someone else may go without an address of their own
+        self.fields["email"].required = True
         self.fields["salutation"].choices = list(Enrolment.Salutation.choices)
         self.fields["salutation"].required = False
         self.fields["role"].choices = list(Enrolment.Role.choices)
@@ -182,8 +184,20 @@ class EnrolmentForm(EnrolmentDataForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, privacy_url="", **kwargs):
+    withdrawal_consent = forms.BooleanField(required=False)
+
+    def __init__(self, *args, privacy_url="", consent_needed=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if consent_needed and "billing" in self.fields:
+            from .withdrawal import CONSENT_TEXT
+
+            self.fields["withdrawal_consent"].label = CONSENT_TEXT
+            self.fields["withdrawal_consent"].help_text = _(
+                "Nur nötig, wenn die Rechnung an Sie privat geht: Der Kurs beginnt vor dem "
+                "Ende Ihrer 14-tägigen Widerrufsfrist."
+            )
+        else:
+            del self.fields["withdrawal_consent"]
         if privacy_url:
             label = format_html(
                 _(
@@ -224,8 +238,26 @@ class EnrolmentForm(EnrolmentDataForm):
             Fieldset(_("Weiteres"), *rest),
             Div("website", css_class="enrol-hp"),
             HTML(""),
+            *(["withdrawal_consent"] if "withdrawal_consent" in self.fields else []),
             "consent",
         )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            "withdrawal_consent" in self.fields
+            and data.get("billing") == Enrolment.Billing.PRIVATE
+            and not data.get("withdrawal_consent")
+        ):
+            self.add_error(
+                "withdrawal_consent",
+                _(
+                    "Der Kurs beginnt innerhalb Ihrer Widerrufsfrist. Bitte bestätigen Sie, "
+                    "dass wir vorher beginnen sollen – sonst können wir Sie für diesen "
+                    "Termin nicht buchen."
+                ),
+            )
+        return data
 
     @property
     def is_bot(self) -> bool:

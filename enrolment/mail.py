@@ -108,6 +108,13 @@ def mail_context(enrolment: Enrolment, **extra) -> dict:
         context["terms_lines"] = terms.for_date(course_date).lines()
         # booked by someone else: the booker cancels or names a substitute
         context["booked_by_other"] = booking.email != enrolment.email
+        if booking.is_consumer and booking.unit_price and not context["booked_by_other"]:
+            from courses.pricing import vat_note
+
+            from .withdrawal import withdrawal_context
+
+            context.update(withdrawal_context(booking))
+            context["vat_note"] = vat_note(course)
     # what apps above add (the learner area its address), without enrolment importing them
     for add in hooks.get_hooks("enrolment_mail_context"):
         context.update(add(enrolment) or {})

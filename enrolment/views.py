@@ -102,9 +102,12 @@ def enrol(request, date_id):
     if reason:
         context.update(reason=reason, contact=_contact(course_date, request))
         return render(request, "enrolment/closed.html", context)
+    from .bookings import needs_withdrawal_consent
+
     form_kwargs = {
         "priced": bool(course_date.effective_price),
         "privacy_url": _privacy_url(request),
+        "consent_needed": needs_withdrawal_consent(course_date),
     }
     learner = request.user if policy.may_sign_in_by_link(request.user) else None
     context.update(learner=learner, waitlist_place=_waitlist_place(course_date))
@@ -263,7 +266,9 @@ def cancel(request, token):
         enrolment = _enrolment_from_token(token, tokens.CANCEL)
     except LinkExpired as error:
         return _link_expired(request, error)
-    if request.method == "POST" and services.can_cancel(enrolment):
+    booking = enrolment.booking
+    booked_by_other = booking is not None and booking.email != enrolment.email
+    if request.method == "POST" and services.can_cancel(enrolment) and not booked_by_other:
         try:
             services.cancel(enrolment.pk)
         except Enrolment.DoesNotExist:  # deleted by staff a moment ago
@@ -271,7 +276,12 @@ def cancel(request, token):
         waitlisted = enrolment.status == Enrolment.Status.WAITLISTED
         return redirect(request.path + ("?warteliste=1" if waitlisted else ""))
     context = _state_context(enrolment, request)
-    context["can_cancel"] = services.can_cancel(enrolment)
+    context["can_cancel"] = services.can_cancel(enrolment) and not booked_by_other
+    context["booked_by_other"] = booked_by_other
+    if enrolment.status == Enrolment.Status.CONFIRMED and booking is not None:
+        from .bookings import cancellation_fee
+
+        context["fee"] = cancellation_fee(enrolment)
     context["was_waitlisted"] = request.GET.get("warteliste") == "1"
     context["deadline"] = services.cancellation_deadline(enrolment.course_date)
     context["started"] = enrolment.course_date.start <= timezone.now()

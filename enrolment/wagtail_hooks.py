@@ -54,7 +54,7 @@ def register_admin_urls():
         ),
         path("anmeldungen/person/", admin_views.PersonView.as_view(), name="enrolment_person"),
         path(
-            "buchung-stornieren/<int:pk>/",
+            "buchung-stornieren/<int:booking_id>/",
             CancelBookingView.as_view(),
             name="enrolment_booking_cancel",
         ),

@@ -21,8 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enrolment import personal_data, ratelimit
-from enrolment.models import Enrolment
-from enrolment.tokens import absolute, cancel_url
+from enrolment.models import Booking, Enrolment
+from enrolment.tokens import absolute, cancel_url, manage_path
 from staffauth import policy
 
 from . import learner
@@ -178,7 +178,9 @@ def _course_entries(user, enrolments):
 @login_required
 def home(request):
     now = timezone.now()
-    enrolments = list(learner.enrolments_of(request.user).order_by("course_date__start"))
+    enrolments = list(
+        learner.enrolments_of(request.user).select_related("booking").order_by("course_date__start")
+    )
     upcoming, waitlisted, past = [], [], []
     for enrolment in enrolments:
         date = enrolment.course_date
@@ -196,7 +198,26 @@ def home(request):
         elif enrolment.status in Enrolment.SEAT_STATUSES:
             enrolment.can_certificate = eligible(enrolment)
             past.append(enrolment)
+    for enrolment in upcoming + waitlisted:
+        booking = enrolment.booking
+        if booking is not None and booking.email != enrolment.email:
+            # booked by someone else: only the booker cancels or names a substitute
+            enrolment.cancel_link = None
+            enrolment.booked_by = booking.company or booking.booker_name
     participating = [e for e in enrolments if e.status in learner.PARTICIPANT_STATUSES]
+    own_bookings = list(
+        Booking.objects.filter(
+            email=request.user.username,
+            status=Booking.Status.CONFIRMED,
+            course_date__end__gte=now,
+            anonymised_at__isnull=True,
+        )
+        .select_related("course_date__course")
+        .order_by("course_date__start")
+    )
+    for booking in own_bookings:
+        booking.manage_link = manage_path(booking)
+        booking.n_people = booking.enrolments.active().count()
     courses = _course_entries(request.user, participating)
     calendar = LearnerCalendar.objects.filter(user=request.user).first()
     return render(
@@ -206,6 +227,7 @@ def home(request):
             "upcoming": upcoming,
             "waitlisted": waitlisted,
             "past": past,
+            "bookings": own_bookings,
             "courses": list(courses.values()),
             "calendar_url": absolute(reverse("learner:calendar", args=[calendar.secret]))
             if calendar

@@ -184,7 +184,7 @@ def hook_urls() -> list[str]:
     from wagtail import hooks
 
     from courses.models import CourseDate, CoursePage
-    from enrolment.models import Enrolment, OutgoingMail
+    from enrolment.models import Booking, Enrolment, OutgoingMail
 
     urls = []
     for hook in ("register_admin_menu_item", "register_reports_menu_item"):
@@ -206,6 +206,7 @@ def hook_urls() -> list[str]:
         "page_id": course.pk,
         "pk": mail.pk,
         "user_id": trainer.pk,
+        "booking_id": Booking.objects.order_by("pk").last().pk,
     }
     for fn in hooks.get_hooks("register_admin_urls"):
         if not _project(fn):

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from courses.models import CourseDate
 from enrolment import bookings, tokens
-from enrolment.models import Booking, Guild
+from enrolment.models import Booking, Enrolment, Guild
 from tests.enrolment.builders import confirmed, course_date, course_page
 
 pytestmark = pytest.mark.django_db
@@ -308,3 +308,70 @@ def test_staff_see_and_cancel_bookings_but_never_delete(
     # somebody without the role sees nothing
     client.force_login(django_user_model.objects.create_user("fremd", password="x"))
     assert client.get(reverse("enrolment_bookings:index")).status_code in (302, 403)
+
+
+def test_the_single_form_asks_a_private_person_for_the_consent_within_the_period(client, post):
+    from tests.enrolment.builders import person
+
+    date = priced_date(days=10)
+    data = dict(person(1))
+    data.update(billing="private", consent="on")
+    enrol = reverse("enrolment:enrol", args=[date.pk])
+    html = client.get(enrol).content.decode()
+    assert "Ich verlange ausdrücklich" in html
+    assert reverse("enrolment:booking", args=[date.pk]) in html  # the way to a group booking
+    response = client.post(enrol, data)
+    assert response.status_code == 400
+    assert "Der Kurs beginnt innerhalb Ihrer Widerrufsfrist" in response.content.decode()
+    assert post(enrol, dict(data, withdrawal_consent="on")).status_code == 302
+    enrolment = Enrolment.objects.get()
+    assert enrolment.booking.withdrawal_consent_at is not None
+    confirm = tokens.confirm_path(enrolment)
+    post(confirm)
+    body = next(m for m in mail.outbox if m.subject.startswith("Sie sind angemeldet")).body
+    assert "Widerrufsbelehrung" in body and "Muster-Widerrufsformular" in body
+    # through the business: no consent asked, no withdrawal information
+    other = priced_date(days=10)
+    data2 = dict(data, billing="company", email="firma@example.org")
+    assert post(reverse("enrolment:enrol", args=[other.pk]), data2).status_code == 302
+
+
+def test_the_learner_area_shows_the_booker_their_bookings_and_participants_who_booked(
+    client, post, django_user_model
+):
+    date = priced_date(capacity=5)
+    booking = _confirmed_booking(post, date)
+    booker = django_user_model.objects.create_user("buero@tischlerei-meister.de")
+    client.force_login(booker)
+    html = client.get(reverse("learner:home")).content.decode()
+    assert "Meine Buchungen für mehrere Personen" in html
+    assert tokens.manage_path(booking) in html
+    # an apprentice with an address sees the date, but cancels through the booker
+    apprentice = booking.enrolments.get(email="azubi1@example.org")
+    client.force_login(django_user_model.objects.get(username="azubi1@example.org"))
+    html = client.get(reverse("learner:home")).content.decode()
+    assert date.course.title in html
+    assert "Gebucht von Tischlerei Meister GmbH" in html
+    assert tokens.cancel_url(apprentice).split("example.org")[1] not in html
+    cancel = tokens.cancel_url(apprentice).split("example.org")[1]
+    assert "Absagen kann nur, wer gebucht hat" in client.get(cancel).content.decode()
+    post(cancel)
+    apprentice.refresh_from_db()
+    assert apprentice.status == "confirmed"
+
+
+def test_the_single_cancel_page_shows_the_fee_before(client, post):
+    from tests.enrolment.builders import person
+
+    date = priced_date(days=10)
+    enrolment = services_enrol(date, person(1, billing="company"))
+    cancel = tokens.cancel_url(enrolment).split("example.org")[1]
+    html = client.get(cancel).content.decode()
+    assert "Stornogebühr von 100,00 €" in html
+
+
+def services_enrol(date, data):
+    from enrolment import services
+
+    enrolment = services.request_enrolment(date.pk, data).enrolment
+    return services.confirm(enrolment.pk).enrolment
