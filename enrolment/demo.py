@@ -86,8 +86,29 @@ def assign_demo_roles() -> None:
             user.groups.add(group)
 
 
+def demo_billing_settings() -> None:
+    """Invented tax and bank data, so that demo invoices show every field (kept when
+    someone has entered their own)."""
+    from wagtail.models import Site
+
+    from .models import InvoiceSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return
+    billing = InvoiceSettings.for_site(site)
+    if billing.tax_number or billing.vat_id or billing.iban:
+        return
+    billing.tax_number = "209/100/00000"
+    billing.bank_name = "Demo-Bank Meißen"
+    billing.iban = "DE02120300000000202051"
+    billing.bic = "BYLADEM1001"
+    billing.save()
+
+
 def load(stdout=None) -> dict:
     assign_demo_roles()
+    demo_billing_settings()
     now = timezone.now()
     dates = list(
         CourseDate.objects.planned()
