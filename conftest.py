@@ -102,15 +102,15 @@ def staff_roles(db):
         return
     roles = importlib.import_module("enrolment.migrations.0002_editor_roles")
     grants = [
-        importlib.import_module(f"courses.migrations.{name}")
+        importlib.import_module(name)
         for name in (
-            "0008_staff_search_promotions",
-            "0011_staff_provider_settings",
-            "0013_staff_funding_programmes",
+            "courses.migrations.0008_staff_search_promotions",
+            "courses.migrations.0011_staff_provider_settings",
+            "courses.migrations.0013_staff_funding_programmes",
+            "enrolment.migrations.0014_staff_bookings",
+            "enrolment.migrations.0016_staff_invoice_settings",
         )
     ]
-    grants.append(importlib.import_module("enrolment.migrations.0014_staff_bookings"))
-    grants.append(importlib.import_module("enrolment.migrations.0016_staff_invoice_settings"))
     # the permissions exist (post_migrate makes them again after a flush); the
     # migrations' own way of making them would unset the live apps' models modules
     with contextlib.ExitStack() as patches:
