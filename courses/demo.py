@@ -180,6 +180,8 @@ COURSE_MOTIFS = {
     "neue-produkte-mit-designerinnen": "tischler",
     "it-sicherheit-im-handwerksbetrieb": "elektro",
     "hygiene-dokumentation-digital": "baecker",
+    "meistervorbereitung-teil-iii-und-iv": "werkstatt",
+    "digitale-betriebsfuehrung-zertifikatslehrgang": "digital",
 }
 
 # how the trainers' illustrated portraits look (the rest follows from the name)

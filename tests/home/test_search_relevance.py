@@ -23,6 +23,7 @@ ZEIT = "Digitale Zeiterfassung einführen"
 FOERDER = "Fördermittel für die Digitalisierung"
 AUFMASS = "Digitales Aufmaß mit Tablet und Laser"
 CHEFIN = "Vom Gesellen zur Chefin: die Übernahme als Chance"
+MEISTER = "Meistervorbereitung Teil III und IV (berufsbegleitend)"
 PRODUKTE = "Neue Produkte mit Designerinnen entwickeln"
 IT = "IT-Sicherheit im Handwerksbetrieb"
 HYGIENE = "Hygiene-Dokumentation digital im Lebensmittelhandwerk"
@@ -35,22 +36,24 @@ NEWS_SUCCESSION = "Abend zur Betriebsnachfolge: Wer übernimmt meinen Betrieb?"
 NEWS_WORKSHOP = "Workshop: Handwerk trifft Kreativwirtschaft"
 NEWS_ONLINE = "Online lernen zwischen zwei Baustellen"
 
-# the funding course is for successors too (target group "Nachfolger")
-SUCCESSION = {NACHFOLGE, WERT, CHEFIN, FOERDER, NEWS_SUCCESSION}
+# (the master preparation is for the trades Metall/Elektro, Bau/Ausbau and Holz)
+# the funding course is for successors too (target group "Nachfolger"), and the master
+# preparation (parts III and IV: running a business) is filed under succession
+SUCCESSION = {NACHFOLGE, WERT, CHEFIN, FOERDER, MEISTER, NEWS_SUCCESSION}
 DIGITAL = {AUFTRAG, SOCIAL, DRUCK, ZEIT, FOERDER, AUFMASS, IT, HYGIENE, NEWS_COURSES}
 CREATIVE = {DESIGN, PRODUKTE, SOCIAL, DRUCK, NEWS_WORKSHOP, NEWS_CONFERENCE}
 FOOD = {HYGIENE, SOCIAL, DESIGN, PRODUKTE}  # the trade "Lebensmittel"
-ELECTRIC = {AUFTRAG, WERT, DRUCK, ZEIT, NEWS_FIGURES}  # "Metall/Elektro"
-WOOD = {AUFTRAG, DRUCK, DESIGN, AUFMASS, PRODUKTE, SOCIAL}  # "Holz"
-BUILDING = {AUFTRAG, WERT, ZEIT, AUFMASS, NEWS_ONLINE}  # "Bau/Ausbau"
+ELECTRIC = {AUFTRAG, WERT, DRUCK, ZEIT, MEISTER, NEWS_FIGURES}  # "Metall/Elektro"
+WOOD = {AUFTRAG, DRUCK, DESIGN, AUFMASS, PRODUKTE, SOCIAL, MEISTER}  # "Holz"
+BUILDING = {AUFTRAG, WERT, ZEIT, AUFMASS, MEISTER, NEWS_ONLINE}  # "Bau/Ausbau"
 MEISSEN = {AUFTRAG, NACHFOLGE, DESIGN, CHEFIN, PRODUKTE, NEWS_START, NEWS_FIGURES}
 RIESA = {AUFTRAG, WERT, DRUCK, CHEFIN, HYGIENE, NACHFOLGE, NEWS_CONFERENCE}
 
 # (query, courses that must be among the first five, what else is relevant)
 QUERIES = [
     # inflection, plurals, compounds
-    ("Nachfolge", {NACHFOLGE, WERT, CHEFIN}, SUCCESSION),
-    ("Nachfolgen", {NACHFOLGE, WERT, CHEFIN}, SUCCESSION),
+    ("Nachfolge", {NACHFOLGE, CHEFIN, MEISTER}, SUCCESSION),
+    ("Nachfolgen", {NACHFOLGE, CHEFIN, MEISTER}, SUCCESSION),
     ("Nachfolger", {NACHFOLGE, CHEFIN}, SUCCESSION),
     ("Betriebsnachfolgen", {NACHFOLGE, WERT, CHEFIN}, SUCCESSION),
     ("betriebsnachfolge", {NACHFOLGE, WERT, CHEFIN}, SUCCESSION),
@@ -95,10 +98,10 @@ QUERIES = [
     ("Bäcker", {HYGIENE}, FOOD),
     ("Bäckerei", {HYGIENE}, FOOD),
     ("Konditor", {HYGIENE}, FOOD),
-    ("Elektriker", {AUFTRAG, WERT, DRUCK, ZEIT}, ELECTRIC),
+    ("Elektriker", {DRUCK, ZEIT, MEISTER}, ELECTRIC),
     ("Tischler", {AUFMASS, DRUCK, AUFTRAG}, WOOD),
     ("Schreiner", {AUFMASS, DRUCK, AUFTRAG}, WOOD),
-    ("Maurer", {ZEIT, AUFMASS}, BUILDING),
+    ("Maurer", {ZEIT, MEISTER}, BUILDING),
     ("Förderung", {FOERDER}, DIGITAL),
     ("Zuschuss", {FOERDER}, DIGITAL),
     ("Instagram", {SOCIAL}, DIGITAL),
