@@ -219,7 +219,7 @@ def _demo_bookings(open_dates, now) -> int:
             {"first_name": first, "last_name": last, "email": email, "role": "apprentice"}
             for first, last, email in apprentices
         ]
-        guild = Guild.objects.filter(name=guild_name).first()
+        guild = Guild.objects.get_or_create(name=guild_name)[0]
         booking = bookings.request_booking(
             fitting[0].pk, booker, people, guild=guild, now=now
         ).booking

@@ -8,6 +8,15 @@ from decimal import Decimal
 from django.db import migrations, models
 
 
+def _address_the_addressless(apps, schema_editor):
+    """Back to one active enrolment per address: participants without an address get
+    a unique placeholder, since the older constraint knows no exception for them."""
+    Enrolment = apps.get_model("enrolment", "Enrolment")
+    for enrolment in Enrolment.objects.filter(email=""):
+        enrolment.email = f"ohne-adresse-{enrolment.pk}@invalid"
+        enrolment.save(update_fields=["email"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -69,6 +78,8 @@ class Migration(migrations.Migration):
             model_name='enrolment',
             name='enrolment_one_active_per_email_and_date',
         ),
+        # undone before the old constraint comes back
+        migrations.RunPython(migrations.RunPython.noop, _address_the_addressless),
         migrations.AddField(
             model_name='enrolment',
             name='cancellation_fee',

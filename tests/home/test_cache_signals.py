@@ -33,6 +33,10 @@ NOT_SHOWN = {
     "learning.courseaccess": "who sees links to the material: read on every request",
     "learning.lessonprogress": "a learner's own progress: never on a public page",
     "learning.quizpass": "a learner's own result: never on a public page",
+    "enrolment.guild": "chosen on the booking form only, which is never cached",
+    "enrolment.bookingterms": "booking forms, cancel pages and mails only: never cached",
+    "enrolment.coursebookingterms": "booking forms, cancel pages and mails only: never cached",
+    "enrolment.invoicesettings": "invoices and the admin only: never on a public page",
 }
 
 _INHERITED_FROM_PAGE = {relation.name for relation in Page._meta.related_objects}
