@@ -481,8 +481,11 @@ def staff_confirm(enrolment_id: int, *, now=None) -> Outcome:
         return Outcome(enrolment, result)
 
 
-def staff_enrol(course_date_id: int, data: dict, *, now=None) -> Outcome:
-    """Staff add a participant by hand (phone enrolment): same seat rules, no opt-in."""
+def staff_enrol(course_date_id: int, data: dict, *, now=None, bill: bool = False) -> Outcome:
+    """Staff add a participant by hand (phone enrolment): same seat rules, no opt-in.
+
+    With ``bill`` (the admin's phone enrolment) a date that costs money gets a booking
+    of that one person, as the online form makes, so the invoice follows."""
     now = now or timezone.now()
     email = normalise_email(data["email"])
     with transaction.atomic():
@@ -495,16 +498,27 @@ def staff_enrol(course_date_id: int, data: dict, *, now=None) -> Outcome:
             raise EnrolmentError(_("Diese E-Mail-Adresse ist für den Termin schon angemeldet."))
         values = {name: data.get(name) or "" for name in ENROLMENT_FIELDS}
         values["email"] = email
+        booking = None
+        if bill:
+            from .bookings import create_for_single
+
+            booking = create_for_single(values, course_date, now=now)
+            if booking is not None:
+                booking.source = booking.Source.STAFF
+                booking.save(update_fields=["source"])
         enrolment = Enrolment(
             course_date=course_date,
             privacy_version=privacy_version(),
             source=Enrolment.Source.STAFF,
             created_at=now,
             email_confirmed_at=now,
+            booking=booking,
+            price=booking.unit_price if booking else None,
             **values,
         )
         result = _allocate(course_date, enrolment, now)
         enrolment.save()
+        _confirm_single_booking(enrolment, result, now)
         signals.seats_changed.send(sender=Enrolment, email=enrolment.email)
         queue_mail(result, enrolment)
         return Outcome(enrolment, result)

@@ -154,7 +154,9 @@ class EnrolmentCreateView(generic.CreateView):
     def form_valid(self, form):
         self.form = form
         try:
-            outcome = services.staff_enrol(form.cleaned_data["course_date"].pk, form.cleaned_data)
+            outcome = services.staff_enrol(
+                form.cleaned_data["course_date"].pk, form.cleaned_data, bill=True
+            )
         except services.EnrolmentError as error:
             form.add_error(None, error.message)
             self.produced_error_message = error.message
