@@ -25,6 +25,12 @@ from .conftest import card_titles, in_days
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
+    def setUp(self):
+        # a browser test on the same worker may have flushed Wagtail's root page
+        from tests.factories import ensure_wagtail_roots
+
+        ensure_wagtail_roots()
+
     def test_catalogue_lives_below_the_home_page(self):
         self.assertAllowedParentPageTypes(CourseIndexPage, {HomePage})
         self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})

@@ -12,6 +12,12 @@ from tests.factories import (
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
+    def setUp(self):
+        # a browser test on the same worker may have flushed Wagtail's root page
+        from tests.factories import ensure_wagtail_roots
+
+        ensure_wagtail_roots()
+
     def test_home_page_only_below_root(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
 

@@ -27,6 +27,12 @@ BERLIN = datetime.timezone(datetime.timedelta(hours=2))
 
 
 class NewsTreeRulesTests(WagtailPageTestCase):
+    def setUp(self):
+        # a browser test on the same worker may have flushed Wagtail's root page
+        from tests.factories import ensure_wagtail_roots
+
+        ensure_wagtail_roots()
+
     def test_news_index_lives_below_the_home_page_once(self):
         self.assertAllowedParentPageTypes(NewsIndexPage, {HomePage})
         self.assertAllowedSubpageTypes(NewsIndexPage, {NewsPage})
