@@ -50,7 +50,35 @@ def clean_line(value: str, *, name: bool = False) -> str:
     return value
 
 
-class EnrolmentDataForm(forms.ModelForm):
+class ContactCleaningMixin:
+    """E-mail, phone and postcode checked the same way on every form that asks for them."""
+
+    def clean_email(self):
+        value = (self.cleaned_data["email"] or "").strip().lower()
+        if _has_control_chars(value):
+            raise forms.ValidationError(self.fields["email"].error_messages["invalid"])
+        return value
+
+    def clean_phone(self):
+        value = " ".join((self.cleaned_data["phone"] or "").split())
+        if value and not PHONE.match(value):
+            raise forms.ValidationError(
+                _("Bitte geben Sie nur Ziffern, Leerzeichen und + ( ) / - an, z. B. 03521 123456."),
+                code="invalid",
+            )
+        return value
+
+    def clean_postcode(self):
+        value = (self.cleaned_data["postcode"] or "").strip()
+        if not POSTCODE.match(value):
+            raise forms.ValidationError(
+                _("Bitte geben Sie eine Postleitzahl aus fünf Ziffern an, z. B. 01662."),
+                code="invalid",
+            )
+        return value
+
+
+class EnrolmentDataForm(ContactCleaningMixin, forms.ModelForm):
     """The person's details; shared by the public form and the staff form."""
 
     class Meta:
@@ -132,30 +160,6 @@ class EnrolmentDataForm(forms.ModelForm):
 
     def clean_trade(self):
         return clean_line(self.cleaned_data["trade"])
-
-    def clean_email(self):
-        value = (self.cleaned_data["email"] or "").strip().lower()
-        if _has_control_chars(value):
-            raise forms.ValidationError(self.fields["email"].error_messages["invalid"])
-        return value
-
-    def clean_phone(self):
-        value = " ".join((self.cleaned_data["phone"] or "").split())
-        if value and not PHONE.match(value):
-            raise forms.ValidationError(
-                _("Bitte geben Sie nur Ziffern, Leerzeichen und + ( ) / - an, z. B. 03521 123456."),
-                code="invalid",
-            )
-        return value
-
-    def clean_postcode(self):
-        value = (self.cleaned_data["postcode"] or "").strip()
-        if not POSTCODE.match(value):
-            raise forms.ValidationError(
-                _("Bitte geben Sie eine Postleitzahl aus fünf Ziffern an, z. B. 01662."),
-                code="invalid",
-            )
-        return value
 
     def clean_remarks(self):
         value = (self.cleaned_data["remarks"] or "").replace("\r\n", "\n").strip()
@@ -300,7 +304,7 @@ class DateSettingsForm(forms.ModelForm):
 # --- Bookings for several people -------------------------------------------------
 
 
-class BookerForm(forms.Form):
+class BookerForm(ContactCleaningMixin, forms.Form):
     """Who books and where the invoice goes (a business, a guild office, a private person)."""
 
     BUSINESS = "business"
@@ -449,30 +453,6 @@ class BookerForm(forms.Form):
         if value and not re.fullmatch(r"[A-Z]{2}[0-9A-Z]{2,13}", value):
             raise forms.ValidationError(
                 _("Bitte geben Sie die USt-IdNr. wie DE123456789 an."), code="invalid"
-            )
-        return value
-
-    def clean_email(self):
-        value = (self.cleaned_data["email"] or "").strip().lower()
-        if _has_control_chars(value):
-            raise forms.ValidationError(self.fields["email"].error_messages["invalid"])
-        return value
-
-    def clean_phone(self):
-        value = " ".join((self.cleaned_data["phone"] or "").split())
-        if value and not PHONE.match(value):
-            raise forms.ValidationError(
-                _("Bitte geben Sie nur Ziffern, Leerzeichen und + ( ) / - an, z. B. 03521 123456."),
-                code="invalid",
-            )
-        return value
-
-    def clean_postcode(self):
-        value = (self.cleaned_data["postcode"] or "").strip()
-        if not POSTCODE.match(value):
-            raise forms.ValidationError(
-                _("Bitte geben Sie eine Postleitzahl aus fünf Ziffern an, z. B. 01662."),
-                code="invalid",
             )
         return value
 
